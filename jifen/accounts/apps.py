@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "jifen.accounts"
+    label = "accounts"
+    verbose_name = "账户"
+
+    def ready(self) -> None:
+        from jifen.accounts import signals  # noqa: F401  (connects the audit receivers)
