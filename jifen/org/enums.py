@@ -28,6 +28,13 @@ class Role(models.TextChoices):
     SECRETARY = "secretary", "支部书记"
     COMMITTEE = "committee", "支委"
     RECORDER = "recorder", "记分员"
+    # The three security roles (三权分立): they see no business data and hold no other role.
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
+
+
+SECURITY_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
 # Which kinds of organization each role may be held on.
@@ -37,6 +44,9 @@ ROLE_ORG_KINDS = {
     Role.SECRETARY: {OrgKind.BRANCH},
     Role.COMMITTEE: {OrgKind.BRANCH},
     Role.RECORDER: {OrgKind.BRANCH},
+    Role.SYSTEM_ADMIN: {OrgKind.COMMITTEE},
+    Role.SECURITY_ADMIN: {OrgKind.COMMITTEE},
+    Role.AUDIT_ADMIN: {OrgKind.COMMITTEE},
 }
 
 
