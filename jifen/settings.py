@@ -43,8 +43,18 @@ JIFEN_AUDIT_KEY = env("JIFEN_AUDIT_KEY", default=SECRET_KEY)
 
 # Key of `jifen backup` archives (base64, 32 bytes). Keep it away from the backups; defaults
 # to a key derived from JIFEN_FIELD_KEY so that a development backup works out of the box.
-JIFEN_BACKUP_KEY = env("JIFEN_BACKUP_KEY", default="") or base64.b64encode(
-    hashlib.sha256(b"jifen-backup:" + JIFEN_FIELD_KEY.encode()).digest()).decode()
+# Production sets it explicitly: the derived default changes whenever the JIFEN_FIELD_KEY text
+# does (a key rotation), and older backups would no longer open; `jifen rotate_field_key`
+# refuses to rotate while it is derived.
+JIFEN_BACKUP_KEY = env("JIFEN_BACKUP_KEY", default="")
+JIFEN_BACKUP_KEY_DERIVED = not JIFEN_BACKUP_KEY
+if JIFEN_BACKUP_KEY_DERIVED:
+    JIFEN_BACKUP_KEY = base64.b64encode(
+        hashlib.sha256(b"jifen-backup:" + JIFEN_FIELD_KEY.encode()).digest()).decode()
+
+# Whether members' ID-card numbers are collected at all (forms, roster import, API). Switched
+# off, nothing new is stored; numbers stored earlier stay until `jifen purge_id_numbers`.
+JIFEN_COLLECT_ID_NUMBER = env.bool("JIFEN_COLLECT_ID_NUMBER", default=True)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -59,6 +69,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "jifen.core",
     "jifen.audit",
     "jifen.org",
@@ -80,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -89,6 +102,7 @@ MIDDLEWARE = [
     # after auth, messages, htmx and the audit context: they end sessions and force changes
     "jifen.accounts.middleware.SessionLifetimeMiddleware",
     "jifen.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "jifen.accounts.middleware.TwoFactorRequiredMiddleware",
     # axes last, as its documentation asks
     "axes.middleware.AxesMiddleware",
 ]
@@ -184,6 +198,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 JIFEN_SESSION_ABSOLUTE_HOURS = env.int("JIFEN_SESSION_ABSOLUTE_HOURS", default=8)
 if JIFEN_SESSION_ABSOLUTE_HOURS < 1:
     raise ImproperlyConfigured("JIFEN_SESSION_ABSOLUTE_HOURS 至少为 1。")
+# Two-factor login (jifen.accounts.twofactor): TOTP through django-otp, always for the org
+# department, the security roles and superusers; for general-branch reviewers when this says so.
+JIFEN_2FA_REVIEWERS = env.bool("JIFEN_2FA_REVIEWERS", default=False)
+OTP_TOTP_ISSUER = env("JIFEN_2FA_ISSUER", default="党员积分管理系统")
+OTP_TOTP_SYNC = False  # never learn a drift: the window stays the server's step ±1 (tolerance 1)
+OTP_TOTP_THROTTLE_FACTOR = 1  # after n failures in a row the next try waits 2^(n-1) seconds
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -224,7 +244,8 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Content-Security-Policy (django-csp): scripts only from our own static files, never inline;
 # inline *styles* are allowed because ECharts positions its tooltips with style attributes.

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("jifen.reports.urls")),
     path("", include("jifen.imports.urls")),
     path("", include("jifen.supervision.urls")),
+    path("", include("jifen.audit.urls")),
     path("api/v1/", api.urls),
 ]

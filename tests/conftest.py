@@ -13,6 +13,7 @@ import pytest
 from jifen.accounts.services import issue_token
 from jifen.org.enums import OrgKind, Role
 from jifen.testing.factories import UserFactory, grant, make_member, make_org
+from jifen.testing.otp import login_verified
 
 
 @pytest.fixture(autouse=True)
@@ -56,8 +57,12 @@ def world(db) -> World:
 
     users = {name: UserFactory(username=name) for name in
              ["org_admin", "reviewer", "secretary", "committee", "recorder", "member",
-              "outsider"]}
+              "outsider", "system_admin", "security_admin", "audit_admin"]}
     grant(users["org_admin"], Role.ORG_ADMIN, school)
+    # the three security roles (三权分立) sit on the school committee and see no business data
+    grant(users["system_admin"], Role.SYSTEM_ADMIN, school)
+    grant(users["security_admin"], Role.SECURITY_ADMIN, school)
+    grant(users["audit_admin"], Role.AUDIT_ADMIN, school)
     grant(users["reviewer"], Role.REVIEWER, general)
     grant(users["secretary"], Role.SECRETARY, b1)
     grant(users["committee"], Role.COMMITTEE, b1)
@@ -84,11 +89,11 @@ def ledger(world):
 
 @pytest.fixture
 def client_for(client):
-    """Log a persona in: client_for(user) returns the test client logged in as that user."""
+    """Log a persona in: client_for(user) returns the test client logged in as that user (with
+    the second factor passed, for a user whose login takes one)."""
 
     def login(user):
-        client.force_login(user)
-        return client
+        return login_verified(client, user)
 
     return login
 

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "账户"
 
     def ready(self) -> None:
-        from jifen.accounts import signals  # noqa: F401  (connects the audit receivers)
+        from jifen.accounts import checks, signals  # noqa: F401  (registers checks, receivers)

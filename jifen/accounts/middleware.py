@@ -1,7 +1,8 @@
-"""Session lifetime and forced password changes, enforced on every request."""
+"""Session lifetime, forced password changes and two-factor login, enforced on every request."""
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,15 +10,24 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from jifen.accounts import twofactor
 from jifen.accounts.passwords import change_required_reason
 
 LOGIN_AT = "jifen_login_at"  # session key: when this session logged in (epoch seconds)
 
 # Pages a user who must change the password can still reach (static files never get here:
-# whitenoise answers them first).
-PASSWORD_CHANGE_EXEMPT = {"accounts:password-change", "accounts:logout"}
+# whitenoise answers them first). The second login step comes before the change: a password
+# alone must not be enough to set a new one.
+PASSWORD_CHANGE_EXEMPT = {"accounts:password-change", "accounts:logout", "accounts:2fa-verify",
+                          "accounts:2fa-enrol"}
+# Pages a user who still owes the second factor can reach.
+TWO_FACTOR_EXEMPT = {"accounts:2fa-verify", "accounts:2fa-enrol", "accounts:logout"}
+# The only API views that read the session (staff documentation); every other one authenticates
+# by bearer token, and a token is only issued against a code (jifen.api.auth).
+SESSION_API_VIEWS = {"api:openapi-json", "api:openapi-view"}
 
 
 def _redirect(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -81,3 +91,38 @@ class PasswordChangeRequiredMiddleware:
         if match.namespace == "api" or _is_api(request):
             return JsonResponse({"detail": reason, "errors": []}, status=403)
         return _redirect(request, redirect("accounts:password-change"))
+
+
+class TwoFactorRequiredMiddleware:
+    """Send a logged-in user who owes a second factor in this session to the code page, or to
+    enrolment when they must use two-factor login and have no device yet.
+
+    Runs after OTPMiddleware (request.user.is_verified) and the password-change middleware.
+    Requests to the token-authenticated API pass: their session plays no part.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or match.view_name in TWO_FACTOR_EXEMPT:
+            return None
+        if match.namespace == "api" and match.view_name not in SESSION_API_VIEWS:
+            return None
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        if twofactor.has_device(user):
+            target = "accounts:2fa-verify"
+        elif twofactor.requires_2fa(user):
+            target = "accounts:2fa-enrol"
+        else:
+            return None
+        url = reverse(target)
+        if request.method == "GET" and not getattr(request, "htmx", False):
+            url += "?" + urlencode({"next": request.get_full_path()})
+        return _redirect(request, redirect(url))

@@ -103,3 +103,26 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} 的令牌（{self.created_at:%Y-%m-%d}）"
+
+
+class BackupCode(models.Model):
+    """One of a user's single-use two-factor backup codes (备用码), for a lost phone.
+
+    Only a keyed hash is stored (jifen.accounts.twofactor.hash_backup_code); a used code keeps
+    its row, with used_at set, until the set is regenerated.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="backup_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "两步验证备用码"
+        verbose_name_plural = "两步验证备用码"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="backup_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} 的备用码（{'已使用' if self.used_at else '未使用'}）"

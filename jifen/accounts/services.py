@@ -1,4 +1,5 @@
-"""State changes of logins: API tokens, password changes and resets, unlocking, sessions.
+"""State changes of logins: API tokens, password changes and resets, unlocking, sessions,
+the administrator's two-factor reset (the user's own 2FA changes are in twofactor.py).
 
 Each writes its audit row in its own transaction; no password ever goes into one.
 """
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from jifen.accounts import permissions as perm
+from jifen.accounts import twofactor
 from jifen.accounts.models import ApiToken
 from jifen.accounts.passwords import change_required_reason, temporary_password
 from jifen.audit.services import log_action
@@ -119,6 +121,33 @@ def unlock_user(*, actor, user) -> int:
         log_action("accounts.lockout.reset", actor=actor, obj=user, org=_org_of(user),
                    data={"username": user.get_username(), "attempts_removed": removed})
     return removed
+
+
+@transaction.atomic
+def reset_two_factor(*, actor, user) -> bool:
+    """For a lost phone: remove the user's TOTP device and backup codes and end their sessions.
+    They enrol again at their next login. Nothing to reset writes no audit row (False)."""
+    return _reset_two_factor(_get_manageable(actor, user.pk), actor=actor)
+
+
+@transaction.atomic
+def reset_two_factor_from_console(*, user) -> bool:
+    """The same for `jifen reset_2fa`, run on the server, for a login no administrator above can
+    reset (a superuser): audited without an actor."""
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    return _reset_two_factor(user, actor=None, reason="jifen reset_2fa")
+
+
+def _reset_two_factor(user, *, actor, reason: str = "") -> bool:
+    devices, codes = twofactor.remove_all(user)
+    if not devices and not codes:
+        return False
+    user.session_version += 1
+    user.save(update_fields=["session_version"])
+    log_action("accounts.2fa.reset", actor=actor, obj=user, org=_org_of(user), reason=reason,
+               data={"username": user.get_username(), "devices_removed": devices,
+                     "backup_codes_removed": codes})
+    return True
 
 
 def end_all_sessions(*, user) -> None:

@@ -5,11 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jifen.accounts import permissions as perm
 from jifen.accounts import services
@@ -83,6 +84,8 @@ def user_list(request):
     _require_manager(request.user)
     filters = UserFilterForm(request.GET or None)
     users = (perm.manageable_users(request.user).select_related("member__branch")
+             .annotate(has_2fa=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"),
+                                                                 confirmed=True)))
              .order_by("username"))
     if filters.is_valid() and filters.cleaned_data["q"]:
         q = filters.cleaned_data["q"]

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from ninja.throttling import UserRateThrottle
 
 from jifen.api import (
+    audit,
     auth,
     commitments,
     imports,
@@ -52,3 +53,4 @@ api.add_router("", results.router)
 api.add_router("", reports.router)
 api.add_router("", imports.router)
 api.add_router("", supervision.router)
+api.add_router("", audit.router)

@@ -1,9 +1,11 @@
 """Where the current request came from, for audit rows written deep inside services."""
 
+import ipaddress
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 
@@ -17,9 +19,26 @@ current_request: ContextVar[RequestContext | None] = ContextVar("current_request
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: behind nginx the proxy sets it via the uwsgi/gunicorn forwarded setup;
-    # trusting X-Forwarded-For blindly would let anyone forge the audit trail's address.
+    """The client's address for the audit trail.
+
+    Behind nginx (BEHIND_PROXY) REMOTE_ADDR is nginx itself; nginx appends the real peer as the
+    LAST X-Forwarded-For entry, so only that one is trusted: anything before it came from the
+    client and could be forged. Without a proxy the header is ignored altogether.
+    """
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last and _is_ip(last):
+            return last
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 class AuditContextMiddleware:

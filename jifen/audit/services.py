@@ -9,6 +9,7 @@ from django.utils import timezone
 from jifen.audit import chain
 from jifen.audit.context import current_request
 from jifen.audit.models import AuditEntry, ChainHead, Result
+from jifen.audit.permissions import audit_scope
 
 
 def log_action(
@@ -95,3 +96,15 @@ def history_of(obj: models.Model):
     return AuditEntry.objects.filter(
         object_type=obj._meta.label_lower, object_id=str(obj.pk)
     ).order_by("id")
+
+
+def log_reading(user, action: str, *, obj: models.Model | None = None, data: dict[str, Any],
+                result: str = Result.SUCCESS, reason: str = "") -> AuditEntry:
+    """Audit a reading of the audit log itself ("audit.viewed", "audit.exported"), filed under
+    the reader's own organization. Call after reading and before handing the page or file
+    out: if this row cannot be written, nothing is shown (fail closed)."""
+    scope = audit_scope(user)
+    with transaction.atomic():
+        return log_action(action, actor=user, obj=obj, org=scope[0] if scope else None,
+                          result=result, reason=reason,
+                          data={**data, "scope": [org.name for org in scope]})

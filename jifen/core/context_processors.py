@@ -1,3 +1,5 @@
+from jifen.accounts import permissions as account_perm
+from jifen.audit import permissions as audit_perm
 from jifen.commitments import permissions as commitment_perm
 from jifen.org import permissions as perm
 from jifen.org.enums import Role
@@ -21,13 +23,16 @@ def navigation(request):
             "ranking": member is not None or perm.can_view_roster(user),
             "results": perm.has_any_role(user, [Role.ORG_ADMIN, Role.REVIEWER, Role.SECRETARY,
                                                 Role.COMMITTEE]),
-            "org_tree": perm.has_any_role(user, [Role.ORG_ADMIN]),
-            "roles": perm.has_any_role(user, [Role.ORG_ADMIN]),
-            "logins": perm.has_any_role(user, [Role.ORG_ADMIN]),
+            "org_tree": perm.has_any_role(user, perm.ORG_MANAGER_ROLES),
+            "roles": bool(perm.grantable_roles(user)),
+            "logins": account_perm.can_manage_logins(user),
+            "imports": perm.has_any_role(user, scoring_perm.RECORD_ROLES | {Role.ORG_ADMIN}),
+            "schemes": member is not None or perm.can_view_roster(user),
             "exemptions": perm.has_any_role(
                 user, [Role.ORG_ADMIN, Role.SECRETARY, Role.COMMITTEE]
             ),
             "commitments": perm.has_any_role(user, commitment_perm.OVERVIEW_ROLES),
             "supervision": perm.has_any_role(user, supervision_perm.SUPERVISE_ROLES),
+            "audit": audit_perm.can_view_audit(user),
         }
     }

@@ -50,6 +50,11 @@ def field_keys() -> FieldKeys:
     return _keys(settings.JIFEN_FIELD_KEY)
 
 
+def generate_key() -> str:
+    """A new random key for JIFEN_FIELD_KEY (or JIFEN_BACKUP_KEY), base64 of 32 bytes."""
+    return base64.b64encode(os.urandom(32)).decode()
+
+
 def encrypt(value: str) -> str:
     keys = field_keys()
     nonce = os.urandom(12)

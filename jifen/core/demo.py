@@ -6,13 +6,16 @@ demo by adding steps here rather than writing rows behind the services' backs.
 
 import datetime as dt
 import random
+from base64 import b32decode
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from jifen.accounts import twofactor
 from jifen.core.demo_commitments import build_demo_commitments
 from jifen.core.demo_ledger import build_demo_year
 from jifen.core.demo_year_end import build_previous_year
@@ -25,6 +28,11 @@ from jifen.schemes import services as scheme_services
 from jifen.schemes.models import Scheme
 
 DEMO_PASSWORD = "Jifen@2025demo"
+# The demo logins that must use two-factor login (admin, zuzhibu) share this documented TOTP
+# secret, so that the demo stays usable: add it to an authenticator app by hand, or run
+# `jifen demo_otp USERNAME` (DEBUG only). A real installation never uses it.
+DEMO_OTP_SECRET = "JIFENDEMOJIFENDEMOJIFENDEMOJIFEN"  # base32, as authenticator apps take it
+DEMO_OTP_KEY = b32decode(DEMO_OTP_SECRET).hex()  # the same 20 bytes as django-otp stores them
 SCHOOL = "中共明德学院委员会"
 # A second root shows that several units coexist, and puts Doc B's monthly preset to use.
 LOGISTICS = "中共明德学院后勤集团委员会"
@@ -75,6 +83,7 @@ class DemoLogin:
     username: str
     name: str
     role: str
+    two_factor: bool = False
 
 
 def build_demo(*, seed: int = 2025) -> list[DemoLogin]:
@@ -93,6 +102,7 @@ def build_demo(*, seed: int = 2025) -> list[DemoLogin]:
         orgs[LOGISTICS_BRANCH] = _org(admin, LOGISTICS_BRANCH, OrgKind.BRANCH, orgs[LOGISTICS])
         _fill_branch(admin, orgs[LOGISTICS_BRANCH], MemberCategory.TEACHER, 15, rng)
         logins = _logins(admin, orgs, rng)
+        _two_factor(admin, logins)
         _schemes(admin, orgs)
         build_previous_year(today=timezone.localdate())
         build_demo_year(admin)
@@ -143,13 +153,17 @@ def _demo_member(actor, branch, category, staff_no, rng, name=None, username="")
     joined = dt.date(min(birth_year + rng.randint(19, 35), 2024) if teacher else
                      rng.randint(2022, 2024), rng.randint(1, 12), rng.randint(1, 28))
     probationary = (not teacher and rng.random() < 0.35) or rng.random() < 0.05
+    # Drawn in this order, so that the demo's people stay the same from run to run.
+    name = name or random_name(rng)
+    gender = rng.choice([Gender.MALE, Gender.FEMALE])
+    phone = f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}" if rng.random() < 0.7 else ""
+    id_number = random_id_number(rng, birth) if rng.random() < 0.5 else ""
+    if not settings.JIFEN_COLLECT_ID_NUMBER:  # drawn anyway: the same demo either way
+        id_number = ""
     return services.create_member(
-        actor=actor, branch=branch, name=name or random_name(rng),
-        gender=rng.choice([Gender.MALE, Gender.FEMALE]), category=category,
+        actor=actor, branch=branch, name=name, gender=gender, category=category,
         status=MemberStatus.PROBATIONARY if probationary else MemberStatus.FULL,
-        joined_on=joined, staff_no=staff_no,
-        phone=f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}" if rng.random() < 0.7 else "",
-        id_number=random_id_number(rng, birth) if rng.random() < 0.5 else "",
+        joined_on=joined, staff_no=staff_no, phone=phone, id_number=id_number,
         username=username, password=DEMO_PASSWORD if username else "",
     )
 
@@ -177,6 +191,16 @@ def _logins(admin, orgs: dict[str, Organization], rng: random.Random) -> list[De
         scope = org_name or branch_name
         result.append(DemoLogin(username, name, f"{label}（{scope}）"))
     return _merge_roles(result)
+
+
+def _two_factor(admin, logins: list[DemoLogin]) -> None:
+    """Give each demo login that must use two-factor login a device with the demo secret."""
+    User = get_user_model()
+    for login in logins:
+        user = User.objects.get(username=login.username)
+        if twofactor.requires_2fa(user):
+            twofactor.enrol_with_key(actor=admin, user=user, key=DEMO_OTP_KEY, name="演示验证器")
+            login.two_factor = True
 
 
 def _merge_roles(logins: list[DemoLogin]) -> list[DemoLogin]:

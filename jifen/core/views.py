@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 
 from jifen.org import permissions as perm
-from jifen.org.enums import ExemptionState, MemberCategory, OrgKind, Role
+from jifen.org.enums import SECURITY_ROLES, ExemptionState, MemberCategory, OrgKind, Role
 from jifen.org.models import Organization, RoleAssignment
 from jifen.scoring import queries as scoring_queries
 
@@ -13,7 +13,10 @@ def home(request):
     """One home page; each of the user's role assignments contributes a card of real figures."""
     user = request.user
     assignments = RoleAssignment.objects.filter(user=user).select_related("org")
-    cards = [_scope_card(a.org, a.get_role_display(), user) for a in assignments]
+    # the security roles see no business figures, only where their own work is (三权分立)
+    security = [a for a in assignments if a.role in SECURITY_ROLES]
+    cards = [_scope_card(a.org, a.get_role_display(), user)
+             for a in assignments if a.role not in SECURITY_ROLES]
     if user.is_superuser and not cards:
         cards = [_scope_card(root, "超级管理员", user)
                  for root in Organization.objects.filter(parent__isnull=True)]
@@ -21,6 +24,7 @@ def home(request):
         "cards": cards,
         "member": perm.member_of(user),
         "todo": scoring_queries.todo(user),
+        "security_assignments": security,
     })
 
 

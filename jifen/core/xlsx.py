@@ -10,7 +10,8 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -30,6 +31,20 @@ def write_row(sheet, row: int, values: list, *, bold: bool = False) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
 
+def safe_cell(sheet, value) -> WriteOnlyCell:
+    """A cell for a write-only sheet (`new_streaming_workbook`), with the same rule as
+    `write_row`: text is always a string cell, never a formula.
+
+    Control characters, which Excel files cannot hold, become U+FFFD: such text comes from
+    outside (a browser's User-Agent in the audit log) and must not make the whole file fail."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = TYPE_STRING
+    return cell
+
+
 def header_style(sheet, row: int, columns: int) -> None:
     for column in range(1, columns + 1):
         cell = sheet.cell(row=row, column=column)
@@ -46,6 +61,14 @@ def new_workbook(title: str):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
+    return workbook, sheet
+
+
+def new_streaming_workbook(title: str):
+    """A write-only workbook for long tables (tens of thousands of rows): rows are appended
+    with `sheet.append([safe_cell(sheet, v) for v in values])` and not kept in memory."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
     return workbook, sheet
 
 

@@ -6,9 +6,10 @@ explaining every column. The reader matches columns by header, so their order is
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 
+from django.conf import settings
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jifen.core.xlsx import header_style, new_workbook, set_widths, write_row
@@ -39,9 +40,17 @@ class Layout:
     intro: str
     # columns whose example values mark the example row, refused if left in the file
     example_keys: tuple[str, ...]
+    # (header, why) of columns a file must not carry at all: data this installation does not
+    # collect is refused before any row is read, rather than read and dropped
+    refused: tuple[tuple[str, str], ...] = ()
 
     def by_header(self) -> dict[str, Column]:
         return {c.header: c for c in self.columns}
+
+    def without(self, key: str, why: str) -> "Layout":
+        column = next(c for c in self.columns if c.key == key)
+        return replace(self, columns=tuple(c for c in self.columns if c.key != key),
+                       refused=(*self.refused, (column.header, why)))
 
     @property
     def example(self) -> dict[str, str]:
@@ -107,6 +116,17 @@ ENTRIES = Layout(
 )
 
 LAYOUTS = {ImportKind.MEMBERS: MEMBERS, ImportKind.ENTRIES: ENTRIES}
+ID_NUMBER_REFUSED = ("本系统已停止采集身份证号码，文件中不能有“身份证号码”列。"
+                     "请删除整列（连同其中的号码）后重新上传，或下载新的模板。")
+
+
+def layout_for(kind: str) -> Layout:
+    """The layout as this installation's settings have it (see JIFEN_COLLECT_ID_NUMBER)."""
+    layout = LAYOUTS[kind]
+    if kind == ImportKind.MEMBERS and not settings.JIFEN_COLLECT_ID_NUMBER:
+        layout = layout.without("id_number", ID_NUMBER_REFUSED)
+    return layout
+
 
 GENERAL_NOTES = (
     "第 1 行是表头，请勿修改列名；列的顺序可以调整，选填的列可以删除。",
@@ -118,7 +138,7 @@ GENERAL_NOTES = (
 
 
 def template_bytes(kind: str) -> bytes:
-    layout = LAYOUTS[kind]
+    layout = layout_for(kind)
     workbook, sheet = new_workbook(layout.sheet)
     write_row(sheet, 1, [c.header for c in layout.columns], bold=True)
     header_style(sheet, 1, len(layout.columns))

@@ -101,7 +101,7 @@ def read_cells(content: bytes, layout: Layout) -> list[dict]:
 def _columns(header, layout: Layout) -> dict[str, int]:
     if header is None:
         raise ImportRejected.file("文件是空的：第 1 行应为表头。请使用下载的模板。")
-    by_header = layout.by_header()
+    by_header, refused = layout.by_header(), dict(layout.refused)
     index: dict[str, int] = {}
     errors = []
     for position, value in enumerate(header):
@@ -109,7 +109,9 @@ def _columns(header, layout: Layout) -> dict[str, int]:
         column = by_header.get(title)
         if not title:
             continue
-        if column is None:
+        if title in refused:
+            errors.append(RowError(1, refused[title]))
+        elif column is None:
             known = "、".join(by_header)
             errors.append(RowError(1, f"无法识别的列“{title}”（可用的列：{known}）。"))
         elif column.key in index:

@@ -8,6 +8,7 @@ within the file and against the database. create_member checks again when the ro
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -22,7 +23,7 @@ from jifen.core.validators import (
 )
 from jifen.imports import permissions as perm
 from jifen.imports.enums import ImportKind
-from jifen.imports.layouts import MEMBERS
+from jifen.imports.layouts import ID_NUMBER_REFUSED, MEMBERS
 from jifen.imports.plan import Errors, Plan, parse_date, required
 from jifen.org.enums import Gender, MemberCategory, MemberStatus
 from jifen.org.models import Member, Organization
@@ -163,6 +164,9 @@ def _phone(errors: Errors, cell: dict) -> str:
 def _id_number(errors: Errors, cell: dict) -> str:
     id_number = normalize_id_number(cell.get("id_number", ""))
     if not id_number:
+        return ""
+    if not settings.JIFEN_COLLECT_ID_NUMBER:  # staged before collection was switched off
+        errors.add(cell["_row"], ID_NUMBER_REFUSED, "id_number")
         return ""
     if "E+" in id_number:
         errors.add(cell["_row"], "身份证号码被 Excel 存成了数字，后几位已经丢失；请把该列设为文本"

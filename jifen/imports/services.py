@@ -27,7 +27,7 @@ from jifen.core.errors import ConflictError
 from jifen.imports import permissions as perm
 from jifen.imports.enums import ImportKind
 from jifen.imports.errors import ImportRejected, RowError
-from jifen.imports.layouts import LAYOUTS
+from jifen.imports.layouts import layout_for
 from jifen.imports.ledger import validate_entries
 from jifen.imports.models import PendingImport
 from jifen.imports.plan import Plan
@@ -171,7 +171,7 @@ def _read(kind, actor, upload, branch) -> Upload:
 
 def _cells(kind, actor, file: Upload, branch) -> list[dict]:
     try:
-        return read_cells(file.content, LAYOUTS[kind])
+        return read_cells(file.content, layout_for(kind))
     except ImportRejected as e:
         _log_rejected(kind, actor, file.name, file.sha256, branch, e)
         raise

@@ -1,5 +1,6 @@
 """Pages of the imports: upload → preview → confirm (or cancel), and the templates."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,7 +15,7 @@ from jifen.imports import services
 from jifen.imports.enums import ImportKind
 from jifen.imports.errors import ImportRejected
 from jifen.imports.forms import EntryUploadForm, UploadForm
-from jifen.imports.layouts import LAYOUTS, MAX_ROWS, template_bytes
+from jifen.imports.layouts import LAYOUTS, MAX_ROWS, layout_for, template_bytes
 from jifen.imports.models import PendingImport
 
 
@@ -81,7 +82,7 @@ def _upload(request, form, kind: str):
         else:
             return redirect("imports:preview", token=pending.token)
     return render(request, "imports/upload.html", {
-        "form": form, "kind": kind, "layout": LAYOUTS[kind], "errors": errors,
+        "form": form, "kind": kind, "layout": layout_for(kind), "errors": errors,
         "title": f"导入{ImportKind(kind).label}",
     })
 
@@ -99,6 +100,7 @@ def preview(request, token):
         "changed": plan is not None and plan.digest != pending.plan_digest,
         "earlier": services.earlier_import(pending),
         "logins": sum(1 for row in plan.rows if getattr(row, "username", "")) if plan else 0,
+        "collect_id_number": settings.JIFEN_COLLECT_ID_NUMBER,
         "title": f"导入{pending.get_kind_display()} · 预览",
     })
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -39,9 +40,13 @@ class MemberForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, member=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not settings.JIFEN_COLLECT_ID_NUMBER:
+            del self.fields["id_number"]  # neither shown nor read from a posted form
         if member is not None:
             for name, masked in (("phone", member.phone_masked),
                                  ("id_number", member.id_number_masked)):
+                if name not in self.fields:
+                    continue
                 self.fields[name].help_text = "留空则保持不变。"
                 if masked:
                     self.fields[name].widget.attrs["placeholder"] = f"已登记：{masked}"
@@ -106,9 +111,11 @@ class RoleForm(BootstrapMixin, forms.Form):
     role = forms.ChoiceField(label="角色", choices=Role.choices)
     org = forms.ModelChoiceField(label="组织", queryset=Organization.objects.none())
 
-    def __init__(self, *args, orgs=None, **kwargs):
+    def __init__(self, *args, orgs=None, roles=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs if orgs is not None else Organization.objects.none()
+        if roles is not None:  # only the roles this person may grant
+            self.fields["role"].choices = [(r, Role(r).label) for r in roles]
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()

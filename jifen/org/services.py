@@ -6,19 +6,22 @@ in one transaction.
 
 import datetime as dt
 from dataclasses import dataclass
+from io import BytesIO
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from jifen.audit.services import Action, log_action, log_actions
-from jifen.core import crypto
+from jifen.core import crypto, xlsx
 from jifen.core.errors import ConflictError
 from jifen.core.validators import normalize_id_number, validate_id_number, validate_phone
 from jifen.org import permissions as perm
-from jifen.org.enums import ROLE_ORG_KINDS, ExemptionState, OrgKind, Role
+from jifen.org.enums import ROLE_ORG_KINDS, SECURITY_ROLES, ExemptionState, OrgKind, Role
 from jifen.org.models import Exemption, Member, Organization, Placement, RoleAssignment
 from jifen.org.signals import exemption_approved, member_transferred
 
@@ -30,6 +33,7 @@ ALLOWED_PARENT_KINDS = {
 }
 
 MEMBER_FIELDS = ("name", "gender", "category", "status", "joined_on", "staff_no")
+ID_NUMBER_NOT_COLLECTED = "本系统已停止采集身份证号码，请不要填写。"
 
 
 # --- organizations ---------------------------------------------------------------------------
@@ -102,7 +106,10 @@ def _set_personal_data(member: Member, *, phone: str | None, id_number: str | No
             member.phone_cipher = member.phone_index = None
     if id_number is not None:
         id_number = normalize_id_number(id_number)
-        if id_number:
+        if id_number and not settings.JIFEN_COLLECT_ID_NUMBER:
+            # Every way in (form, import, API) ends here: refuse rather than drop it silently.
+            errors["id_number"] = ID_NUMBER_NOT_COLLECTED
+        elif id_number:
             try:
                 validate_id_number(id_number)
             except ValidationError as e:
@@ -265,6 +272,24 @@ def update_member(*, actor, member: Member, phone: str | None = None,
 
 
 @transaction.atomic
+def purge_id_numbers() -> int:
+    """Erase every stored ID-card number, once JIFEN_COLLECT_ID_NUMBER is off; return how many.
+
+    The numbers are gone for good (backups made earlier still hold them). The audit row records
+    how many members were affected, never which numbers.
+    """
+    if settings.JIFEN_COLLECT_ID_NUMBER:
+        raise ConflictError("系统仍在采集身份证号码（JIFEN_COLLECT_ID_NUMBER 为 True），"
+                            "请先关闭采集，再删除已登记的号码。")
+    stored = Member.objects.filter(Q(id_number_cipher__isnull=False)
+                                   | Q(id_number_index__isnull=False))
+    count = stored.update(id_number_cipher=None, id_number_index=None)
+    if count:
+        log_action("org.member.id_numbers_purged", actor=None, data={"members": count})
+    return count
+
+
+@transaction.atomic
 def transfer_member(*, actor, member: Member, to_branch: Organization, on: dt.date) -> Member:
     """Move a member to another branch of the same root; their history stays with them."""
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
@@ -353,11 +378,14 @@ def exempt_member_ids(year: int) -> set[int]:
 
 @transaction.atomic
 def assign_role(*, actor, user, role: str, org: Organization) -> RoleAssignment:
-    if not perm.can_assign_role(actor, org):
-        raise PermissionDenied("您无权在该组织分配角色。")
+    if not perm.can_assign_role(actor, org, role):
+        raise PermissionDenied(f"您无权在该组织分配{Role(role).label}角色。")
+    if user.pk == actor.pk:
+        raise PermissionDenied("不能给自己分配角色。")
     if org.kind not in ROLE_ORG_KINDS[Role(role)]:
         kinds = "、".join(OrgKind(k).label for k in ROLE_ORG_KINDS[Role(role)])
         raise ValidationError({"org": f"{Role(role).label}只能设在{kinds}。"})
+    _check_duties_separate(user, role)
     try:
         with transaction.atomic():
             assignment = RoleAssignment.objects.create(user=user, role=role, org=org)
@@ -368,11 +396,84 @@ def assign_role(*, actor, user, role: str, org: Organization) -> RoleAssignment:
     return assignment
 
 
+def _check_duties_separate(user, role: str) -> None:
+    """三权分立: a security role is the only role its holder has (no business role, no second
+    security role), so that no one account both runs the system and audits or scores it."""
+    held = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+    held.discard(role)
+    if role in SECURITY_ROLES and held:
+        labels = "、".join(Role(r).label for r in sorted(held))
+        raise ValidationError({"role": f"{user} 已担任{labels}，不能再担任{Role(role).label}"
+                                       "（三权分立：安全类角色须由专人担任）。"})
+    if role not in SECURITY_ROLES and held & SECURITY_ROLES:
+        labels = "、".join(Role(r).label for r in sorted(held & SECURITY_ROLES))
+        raise ValidationError({"role": f"{user} 是{labels}，不能再担任业务角色"
+                                       f"{Role(role).label}（三权分立）。"})
+
+
 @transaction.atomic
 def revoke_role(*, actor, assignment: RoleAssignment) -> None:
-    if not perm.can_assign_role(actor, assignment.org):
+    if not perm.can_assign_role(actor, assignment.org, assignment.role):
         raise PermissionDenied("您无权撤销该角色。")
     log_action("org.role.revoked", actor=actor, obj=assignment, org=assignment.org,
                data={"before": {"user": assignment.user_id, "role": assignment.role,
                                 "org": assignment.org_id}})
     assignment.delete()
+
+
+# --- personal data: reveal and roster export --------------------------------------------------
+
+@transaction.atomic
+def reveal_personal_data(*, actor, member: Member, reason: str) -> dict[str, str]:
+    """Full phone and ID number, once, for a re-authenticated org department (see ReauthForm)."""
+    if not perm.can_reveal_personal_data(actor, member):
+        raise PermissionDenied("您无权查看该党员的完整个人信息。")
+    log_action("org.member.personal_data_revealed", actor=actor, obj=member, org=member.branch,
+               reason=reason, data={"fields": ["phone", "id_number"]})
+    return {"phone": member.phone, "id_number": member.id_number}
+
+
+@transaction.atomic
+def export_roster(*, actor, members, scope: str, masked: bool, reason: str = "") -> bytes:
+    """The roster as xlsx, audited with what was exported and whether it was masked.
+
+    Unmasked, only members the actor may reveal are allowed, and the sheet names who exported
+    it and when (a leaked printout can be traced back).
+    """
+    members = list(members.select_related("branch").order_by("branch__path", "name", "pk"))
+    if not masked:
+        allowed = set(perm.revealable_members(actor).filter(
+            pk__in=[m.pk for m in members]).values_list("pk", flat=True))
+        if len(allowed) != len(members):
+            raise PermissionDenied("导出范围中有您无权查看完整个人信息的党员。")
+        if not reason.strip():
+            raise ValidationError({"reason": "请填写导出理由。"})
+    log_action("org.members.exported", actor=actor, reason=reason,
+               data={"scope": scope, "count": len(members), "masked": masked})
+    return roster_workbook(members, masked=masked, actor=actor)
+
+
+def roster_workbook(members: list[Member], *, masked: bool, actor) -> bytes:
+    with_id = settings.JIFEN_COLLECT_ID_NUMBER or any(m.id_number_cipher for m in members)
+    workbook, sheet = xlsx.new_workbook("党员名册")
+    notice = ("个人信息已脱敏。" if masked
+              else "含完整个人信息，仅限工作使用，不得复制、外传。")
+    xlsx.write_row(sheet, 1, ["党员名册"], bold=True)
+    xlsx.write_row(sheet, 2, [f"导出人：{actor.get_full_name() or actor.get_username()}　"
+                              f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}　{notice}"])
+    header = ["姓名", "性别", "所在支部", "工号/学号", "党员类别", "党员状态", "入党时间",
+              "手机号码"] + (["身份证号码"] if with_id else [])
+    xlsx.write_row(sheet, 3, header, bold=True)
+    xlsx.header_style(sheet, 3, len(header))
+    for row, m in enumerate(members, start=4):
+        values = [m.name, m.get_gender_display(), m.branch.name, m.staff_no,
+                  m.get_category_display(), m.get_status_display(),
+                  m.joined_on.isoformat(),
+                  m.phone_masked if masked else m.phone]
+        if with_id:
+            values.append(m.id_number_masked if masked else m.id_number)
+        xlsx.write_row(sheet, row, values)
+    xlsx.set_widths(sheet, [10, 6, 24, 14, 8, 10, 12, 14, 22][:len(header)])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

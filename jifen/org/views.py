@@ -1,12 +1,17 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jifen.accounts.forms import ReauthForm
 from jifen.audit.services import history_of
+from jifen.core import xlsx
 from jifen.core.errors import ConflictError
 from jifen.core.forms import add_service_errors
 from jifen.org import permissions as perm
@@ -50,8 +55,9 @@ def _branches_managed_by(user):
 
 @login_required
 def org_tree(request):
-    _require(perm.has_any_role(request.user, [Role.ORG_ADMIN]))
-    orgs = perm.visible_organizations(request.user).annotate(member_count=Count("members"))
+    _require(perm.has_any_role(request.user, perm.ORG_MANAGER_ROLES))
+    orgs = perm.managed_organizations(request.user, perm.ORG_MANAGER_ROLES).annotate(
+        member_count=Count("members"))
     return render(request, "org/tree.html", {"orgs": orgs})
 
 
@@ -59,8 +65,9 @@ def org_tree(request):
 @require_http_methods(["GET", "POST"])
 def org_create(request):
     user = request.user
-    _require(perm.has_any_role(user, [Role.ORG_ADMIN]))
-    parents = perm.visible_organizations(user).exclude(kind=OrgKind.BRANCH)
+    _require(perm.has_any_role(user, perm.ORG_MANAGER_ROLES))
+    parents = perm.managed_organizations(user, perm.ORG_MANAGER_ROLES).exclude(
+        kind=OrgKind.BRANCH)
     initial = {"parent": request.GET.get("parent")}
     form = OrganizationForm(request.POST or None, initial=initial, parents=parents,
                             allow_root=perm.can_create_root(user))
@@ -78,7 +85,9 @@ def org_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def org_edit(request, pk: int):
-    org = get_org_for_user(request.user, pk)
+    user = request.user
+    org = get_object_or_404(perm.visible_organizations(user)
+                            | perm.managed_organizations(user, perm.ORG_MANAGER_ROLES), pk=pk)
     _require(perm.can_manage_org(request.user, org))
     form = RenameForm(request.POST or None, initial={"name": org.name})
     if request.method == "POST" and form.is_valid():
@@ -94,10 +103,9 @@ def org_edit(request, pk: int):
 
 # --- members -------------------------------------------------------------------------------
 
-@login_required
-def member_list(request):
+def _filtered_members(request):
+    """The roster as filtered by the query string (the list and its exports share it)."""
     user = request.user
-    _require(perm.can_view_roster(user))
     branches = perm.visible_organizations(user).filter(kind=OrgKind.BRANCH)
     filters = MemberFilterForm(request.GET or None, branches=branches)
     members = perm.visible_members(user).select_related("branch")
@@ -111,27 +119,102 @@ def member_list(request):
             members = members.filter(category=data["category"])
         if data["status"]:
             members = members.filter(status=data["status"])
+    return filters, members
+
+
+@login_required
+def member_list(request):
+    user = request.user
+    _require(perm.can_view_roster(user))
+    filters, members = _filtered_members(request)
     page = Paginator(members, 50).get_page(request.GET.get("page"))
     template = "org/_member_rows.html" if request.htmx else "org/member_list.html"
     return render(request, template, {
         "page": page, "filters": filters,
         "can_create": _branches_managed_by(user).exists(),
+        "can_export_full": perm.revealable_members(user).exists(),
+    })
+
+
+def _roster_scope(request) -> str:
+    return request.GET.urlencode() or "全部可见党员"
+
+
+@login_required
+def member_export(request):
+    """The filtered roster as xlsx, personal data masked (audited)."""
+    _require(perm.can_view_roster(request.user))
+    _, members = _filtered_members(request)
+    content = services.export_roster(actor=request.user, members=members,
+                                     scope=_roster_scope(request), masked=True)
+    return xlsx.attachment(content, f"党员名册_{timezone.localdate():%Y%m%d}.xlsx",
+                           xlsx.XLSX_TYPE)
+
+
+@sensitive_post_parameters("password", "otp")
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_export_full(request):
+    """The same roster unmasked: reason plus password (and 2FA code), audited."""
+    user = request.user
+    _require(perm.revealable_members(user).exists())
+    filters, members = _filtered_members(request)
+    form = ReauthForm(request.POST or None, user=user, purpose="export")
+    if request.method == "POST" and form.is_valid():
+        try:
+            content = services.export_roster(actor=user, members=members,
+                                             scope=_roster_scope(request), masked=False,
+                                             reason=form.cleaned_data["reason"])
+        except PermissionDenied as e:
+            form.add_error(None, str(e))
+        else:
+            return xlsx.attachment(content, f"党员名册_完整信息_{timezone.localdate():%Y%m%d}.xlsx",
+                                   xlsx.XLSX_TYPE)
+    return render(request, "org/member_export_full.html", {
+        "form": form, "count": members.count(), "query": request.GET.urlencode(),
     })
 
 
 @login_required
 def member_detail(request, pk: int):
     member = get_member_for_user(request.user, pk)
-    user = request.user
-    return render(request, "org/member_detail.html", {
+    return render(request, "org/member_detail.html", _detail_context(request.user, member))
+
+
+def _detail_context(user, member, revealed: dict | None = None) -> dict:
+    return {
         "member": member,
         "show_personal": perm.can_see_personal_data(user, member),
+        "revealed": revealed,
+        "can_reveal": perm.can_reveal_personal_data(user, member),
+        # Not collected: no empty row, but a number stored earlier is still shown until purged.
+        "show_id_number": settings.JIFEN_COLLECT_ID_NUMBER or bool(member.id_number_cipher),
         "can_manage": perm.can_manage_members(user, member.branch),
         "can_propose_exemption": perm.can_propose_exemption(user, member),
         "placements": member.placements.select_related("branch"),
         "exemptions": member.exemptions.all(),
         "history": history_of(member).select_related("actor"),
-    })
+    }
+
+
+@sensitive_post_parameters("password", "otp")
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_reveal(request, pk: int):
+    """Show the full phone and ID number once, after a reason and the password (audited).
+
+    Nothing is kept in the session: the next page view is masked again.
+    """
+    user = request.user
+    member = get_member_for_user(user, pk)
+    _require(perm.can_reveal_personal_data(user, member))
+    form = ReauthForm(request.POST or None, user=user, purpose="reveal")
+    if request.method == "POST" and form.is_valid():
+        revealed = services.reveal_personal_data(actor=user, member=member,
+                                                 reason=form.cleaned_data["reason"])
+        return render(request, "org/member_detail.html",
+                      _detail_context(user, member, revealed))
+    return render(request, "org/member_reveal.html", {"form": form, "member": member})
 
 
 @login_required
@@ -164,7 +247,7 @@ def member_edit(request, pk: int):
         data = dict(form.cleaned_data)
         # Personal data is never sent back to the browser; a blank field keeps the stored value.
         data["phone"] = data["phone"] or None
-        data["id_number"] = data["id_number"] or None
+        data["id_number"] = data.get("id_number") or None  # absent when not collected
         try:
             services.update_member(actor=request.user, member=member, **data)
         except ValidationError as e:
@@ -268,19 +351,17 @@ def exemption_decide(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def role_list(request):
     user = request.user
-    _require(perm.has_any_role(user, [Role.ORG_ADMIN]))
-    orgs = perm.visible_organizations(user).filter(
-        perm.path_q(perm.scope_paths(user, [Role.ORG_ADMIN])) if not user.is_superuser else Q()
-    )
-    form = RoleForm(request.POST or None, orgs=orgs)
+    _require(bool(perm.grantable_roles(user)))
+    orgs = perm.managed_organizations(user, perm.ROLE_MANAGER_ROLES)
+    form = RoleForm(request.POST or None, orgs=orgs, roles=perm.grantable_roles(user))
     if request.method == "POST" and form.is_valid():
         try:
             services.assign_role(actor=user, user=form.user, role=form.cleaned_data["role"],
                                  org=form.cleaned_data["org"])
         except ValidationError as e:
             add_service_errors(form, e)
-        except ConflictError as e:
-            form.add_error(None, e.message)
+        except (ConflictError, PermissionDenied) as e:
+            form.add_error(None, e.message if isinstance(e, ConflictError) else str(e))
         else:
             messages.success(request, "角色已分配。")
             return redirect("org:role-list")
@@ -294,7 +375,7 @@ def role_delete(request, pk: int):
     assignment = get_object_or_404(
         perm.visible_role_assignments(request.user).select_related("org", "user"), pk=pk
     )
-    _require(perm.can_assign_role(request.user, assignment.org))
+    _require(perm.can_assign_role(request.user, assignment.org, assignment.role))
     services.revoke_role(actor=request.user, assignment=assignment)
     messages.success(request, f"已撤销 {assignment}。")
     return redirect("org:role-list")

@@ -14,6 +14,7 @@ from django.views.debug import SafeExceptionReporterFilter
 from jifen.accounts import views
 from jifen.audit.models import AuditEntry
 from jifen.testing.factories import UserFactory
+from jifen.testing.otp import login_verified
 from tests.accounts.support import PASSWORD, change, login
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ def test_no_password_reaches_logs_audit_or_axes(world, client, caplog, settings)
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="django")  # Django's own config stops at INFO
     admin = Client()
-    admin.force_login(world.users["org_admin"])
+    login_verified(admin, world.users["org_admin"])
     member = world.users["member"]
 
     for wrong in WRONG:  # failures, then the lockout

@@ -19,9 +19,12 @@ from jifen.publicity.services import (
 )
 from jifen.schemes.services import create_from_preset
 from jifen.testing.factories import UserFactory, make_member
+from jifen.testing.otp import otp_for
+from tests.audit import matrix_rows as audit_rows
 from tests.commitments import matrix_rows as commitment_rows
 from tests.imports import matrix_rows as import_rows
 from tests.ledger import YEAR, day, pdf, record, through_review
+from tests.org import security_matrix_rows as security_rows
 from tests.reports import matrix_rows as report_rows
 from tests.results import matrix_rows as result_rows
 from tests.supervision import matrix_rows as supervision_rows
@@ -178,7 +181,8 @@ def objection(w, stage="open"):
     return o
 
 
-for _rows in (commitment_rows, result_rows, report_rows, import_rows, supervision_rows):
+for _rows in (commitment_rows, result_rows, report_rows, import_rows, supervision_rows,
+              audit_rows):
     MATRIX.update(_rows.API_ROWS)
 
 
@@ -189,19 +193,22 @@ def api_operations() -> set[tuple[str, str]]:
 
 def test_every_api_operation_has_a_matrix_row():
     assert api_operations() == set(MATRIX)
+    assert set(security_rows.API) == set(MATRIX)
 
 
 @pytest.mark.parametrize("operation", sorted(MATRIX))
 def test_api_permission_matrix(operation, ledger, api_client, client):
     world = ledger
-    for rows in (commitment_rows, result_rows, report_rows, import_rows, supervision_rows):
+    for rows in (commitment_rows, result_rows, report_rows, import_rows, supervision_rows,
+                 audit_rows):
         rows.prepare(world)
     world.reference = create_from_preset(actor=world.users["org_admin"], org=world.school,
                                          year=2025, preset="jining-2017")
     path, body, expected = MATRIX[operation]
+    expected = {**expected, **security_rows.security_row(security_rows.API[operation])}
     method = operation[0]
     actual = {}
-    for persona in PERSONAS:
+    for persona in PERSONAS + security_rows.SECURITY_PERSONAS:
         user = world.users.get(persona)
         call = api_client(user)
         if body == "file":
@@ -209,7 +216,8 @@ def test_api_permission_matrix(operation, ledger, api_client, client):
             continue
         payload = body(world) if body else None
         if operation == ("post", "/api/v1/auth/token"):
-            payload = {"username": persona, "password": "Correct-Horse-42"}
+            payload = {"username": persona, "password": "Correct-Horse-42",
+                       "otp": otp_for(user) if user is not None else None}
         actual[persona] = call(method, path(world), payload)[0]
     assert actual == expected
 

@@ -7,8 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jifen.core.demo import DEMO_PASSWORD, SCHOOL
+from jifen.core.demo import DEMO_OTP_KEY, DEMO_PASSWORD, SCHOOL
 from jifen.org.enums import MemberCategory, OrgKind
 from jifen.org.models import Member, Organization, RoleAssignment
 from jifen.publicity.models import ObjectionState, Window
@@ -35,6 +36,7 @@ def test_demo_school(capsys):
     output = capsys.readouterr().out
     check_structure()
     check_logins(output)
+    check_two_factor(output)
     check_schemes()
     check_ledger_year()
     check_previous_year_filed()
@@ -60,6 +62,15 @@ def check_logins(output):
     for username in ["zuzhibu", "shenhe", "shuji", "zhiwei", "jifenyuan", "dangyuan", "hqshuji"]:
         assert username in output
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
+
+
+def check_two_factor(output):
+    """Logins that must use two-factor login get the documented demo secret; others none."""
+    keys = dict(TOTPDevice.objects.filter(confirmed=True)
+                .values_list("user__username", "key"))
+    assert {"admin", "zuzhibu"} <= set(keys) and "shuji" not in keys
+    assert set(keys.values()) == {DEMO_OTP_KEY}
+    assert "jifen demo_otp" in output and "JIFE NDEM" in output
 
 
 def check_schemes():

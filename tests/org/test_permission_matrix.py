@@ -11,9 +11,13 @@ from jifen.org.enums import Role
 from jifen.org.models import Exemption, RoleAssignment
 from jifen.publicity.services import open_annual_window, open_window, raise_objection
 from jifen.schemes.services import create_from_preset, derive_scheme
+from jifen.testing.otp import login_verified
+from tests.accounts import matrix_rows as account_rows
+from tests.audit import matrix_rows as audit_rows
 from tests.commitments import matrix_rows as commitment_rows
 from tests.imports import matrix_rows as import_rows
 from tests.ledger import YEAR, build_ledger, pdf, record, through_review
+from tests.org import security_matrix_rows as security_rows
 from tests.reports import matrix_rows as report_rows
 from tests.results import matrix_rows as result_rows
 from tests.supervision import matrix_rows as supervision_rows
@@ -47,6 +51,12 @@ MATRIX = {
                      row(302, 200, 403, 403, 403, 403, 403, 404)),
     "org:member-list": ("get", lambda w: {}, row(302, 200, 200, 200, 200, 200, 403, 200)),
     "org:member-create": ("get", lambda w: {}, row(302, 200, 403, 200, 403, 403, 403, 200)),
+    # exports: masked for whoever sees the roster; unmasked and reveals for the org department
+    "org:member-export": ("get", lambda w: {}, row(302, 200, 200, 200, 200, 200, 403, 200)),
+    "org:member-export-full": ("get", lambda w: {},
+                               row(302, 200, 403, 403, 403, 403, 403, 403)),
+    "org:member-reveal": ("get", lambda w: {"pk": w.other_member.pk},
+                          row(302, 200, 403, 403, 403, 403, 404, 404)),
     "org:member-detail": ("get", lambda w: {"pk": w.other_member.pk},
                           row(302, 200, 200, 200, 200, 200, 404, 404)),
     "org:member-edit": ("get", lambda w: {"pk": w.other_member.pk},
@@ -135,7 +145,8 @@ MATRIX = {
 
 
 # Apps keep their own rows beside their tests.
-for _rows in (commitment_rows, result_rows, report_rows, import_rows, supervision_rows):
+for _rows in (commitment_rows, result_rows, report_rows, import_rows, supervision_rows,
+              account_rows, audit_rows):
     MATRIX.update(_rows.WEB_ROWS)
 
 
@@ -148,6 +159,7 @@ def _url(name: str, kwargs: dict) -> str:
 def test_every_url_has_a_matrix_row():
     # the API has its own matrix, per operation (tests/api/test_api_matrix.py)
     assert {n for n in all_url_names() if not n.startswith("api:")} == set(MATRIX)
+    assert set(security_rows.WEB) == set(MATRIX)
 
 
 @pytest.fixture
@@ -172,7 +184,8 @@ def matrix_world(world):
                                       reason="有疑问")
     world.annual = open_annual_window(actor=world.users["secretary"], branch=world.b1,
                                       year=YEAR)
-    for rows in (commitment_rows, result_rows, report_rows, import_rows, supervision_rows):
+    for rows in (commitment_rows, result_rows, report_rows, import_rows, supervision_rows,
+                 account_rows, audit_rows):
         rows.prepare(world)
     return world
 
@@ -180,12 +193,13 @@ def matrix_world(world):
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
 def test_permission_matrix(url_name, matrix_world, client):
     method, kwargs, expected = MATRIX[url_name]
+    expected = {**expected, **security_rows.security_row(security_rows.WEB[url_name])}
     url = _url(url_name, kwargs(matrix_world))
     actual = {}
-    for persona in PERSONAS:
+    for persona in PERSONAS + security_rows.SECURITY_PERSONAS:
         client.logout()
         if persona != "anonymous":
-            client.force_login(matrix_world.users[persona])
+            login_verified(client, matrix_world.users[persona])
         actual[persona] = getattr(client, method)(url).status_code
         # a POST in the matrix may change state (role-delete); rebuild what it consumed
         if url_name == "org:role-delete" and actual[persona] == 302 and persona != "anonymous":

@@ -85,9 +85,9 @@ def test_key_versions_decrypt_old_values_after_rotation(settings):
 
 
 @pytest.mark.parametrize("persona, sees_full", [
-    ("member", True), ("org_admin", True), ("secretary", False), ("reviewer", False),
+    ("member", True), ("org_admin", False), ("secretary", False), ("reviewer", False),
 ])
-def test_member_page_shows_full_data_only_to_member_and_org_department(
+def test_member_page_shows_full_data_only_to_the_member_themself(
     persona, sees_full, world, client_for
 ):
     services.update_member(actor=world.users["org_admin"], member=world.member, phone=PHONE,

@@ -11,7 +11,7 @@ import threading
 
 from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import ARGS, CHROMIUM
+from tests.browser.conftest import ARGS, CHROMIUM, login_code, pass_two_factor
 
 PASSWORD = "Correct-Horse-42"  # the `world` personas' password
 
@@ -30,7 +30,9 @@ class Session:
         page.goto(f"{self.url}/accounts/login/")
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(PASSWORD)
+        code = login_code(username)
         page.get_by_role("button", name="登录").click()
+        pass_two_factor(page, code)
         page.wait_for_url(f"{self.url}/")
         return page
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from jifen.core.demo import build_demo
 from jifen.org.models import Organization
 from jifen.supervision import queries
+from jifen.testing.otp import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,6 @@ def test_the_demo_branches_raise_no_flags(client):
                         f"{year} {m.branch.name}: {flag.detail}")
 
     assert found == {}
-    client.force_login(Organization.objects.get(name="中共明德学院委员会").roles.get(
+    login_verified(client, Organization.objects.get(name="中共明德学院委员会").roles.get(
         role="org_admin").user)
     assert client.get("/supervision/").status_code == 200

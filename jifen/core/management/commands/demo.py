@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from jifen.core.demo import DEMO_PASSWORD, build_demo
+from jifen.core.demo import DEMO_OTP_SECRET, DEMO_PASSWORD, build_demo
 
 
 class Command(BaseCommand):
@@ -10,4 +10,11 @@ class Command(BaseCommand):
         logins = build_demo()
         self.stdout.write(f"演示学校已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login in logins:
-            self.stdout.write(f"  {login.username:<12} {login.name:<8} {login.role}")
+            mark = "【两步验证】" if login.two_factor else ""
+            self.stdout.write(f"  {login.username:<12} {login.name:<8} {login.role}{mark}")
+        if any(login.two_factor for login in logins):
+            key = " ".join(DEMO_OTP_SECRET[i:i + 4] for i in range(0, len(DEMO_OTP_SECRET), 4))
+            self.stdout.write(
+                "标有【两步验证】的账号登录后还须输入 6 位验证码：在身份验证器应用中手动添加密钥 "
+                f"{key}（基于时间，30 秒），或运行 `jifen demo_otp 用户名` 显示当前验证码"
+                "（仅限 DEBUG 模式）。")
