@@ -7,7 +7,6 @@ carried through the session or a redirect.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jifen.accounts import services, twofactor
 from jifen.accounts.forms import TwoFactorCodeForm
 from jifen.accounts.views import get_managed_user
+from jifen.core.redirects import is_safe_target
 
 WRONG_CODE = ("验证码不正确或已使用过。请输入验证器当前显示的 6 位数字，或一个未用过的备用码；"
               "多次输错须稍候再试。")
@@ -23,9 +23,7 @@ WRONG_CODE = ("验证码不正确或已使用过。请输入验证器当前显�
 def _next_url(request) -> str:
     """Where to go once through: a page of ours, outside /accounts/2fa/ (that could loop)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure())
-    if safe and not target.startswith(resolve_url("accounts:2fa")):
+    if is_safe_target(request, target) and not target.startswith(resolve_url("accounts:2fa")):
         return target
     return resolve_url("core:home")
 

@@ -360,8 +360,10 @@ def role_list(request):
                                  org=form.cleaned_data["org"])
         except ValidationError as e:
             add_service_errors(form, e)
-        except (ConflictError, PermissionDenied) as e:
-            form.add_error(None, e.message if isinstance(e, ConflictError) else str(e))
+        except ConflictError as e:
+            form.add_error(None, e.message)
+        except PermissionDenied as e:  # e.g. granting oneself a role: keep the form, say why
+            form.add_error(None, str(e))
         else:
             messages.success(request, "角色已分配。")
             return redirect("org:role-list")

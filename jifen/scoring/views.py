@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jifen.audit.services import history_of
 from jifen.core.errors import ConflictError
 from jifen.core.forms import add_service_errors
+from jifen.core.redirects import redirect_back
 from jifen.org import permissions as org_perm
 from jifen.org.enums import OrgKind
 from jifen.org.models import Member
@@ -195,7 +196,7 @@ def entry_review(request, pk: int):
     _run(request, lambda: services.review_entry(
         actor=request.user, entry=entry, approve=approve, note=request.POST.get("reason", "")),
         "初评通过。" if approve else "已退回（不通过）。")
-    return redirect(request.POST.get("next") or "scoring:review-queue")
+    return redirect_back(request, "scoring:review-queue")
 
 
 @login_required
@@ -206,7 +207,7 @@ def entry_approve(request, pk: int):
     _run(request, lambda: services.approve_entry(
         actor=request.user, entry=entry, approve=approve, note=request.POST.get("reason", "")),
         "审核通过。" if approve else "已退回（不通过）。")
-    return redirect(request.POST.get("next") or "scoring:approval-queue")
+    return redirect_back(request, "scoring:approval-queue")
 
 
 @login_required

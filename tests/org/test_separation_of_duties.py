@@ -90,3 +90,12 @@ def test_home_page_of_a_security_role_shows_no_member_figures(world, client_for)
     html = client_for(world.users["system_admin"]).get("/").content.decode()
     assert "系统管理员维护组织架构和登录账号" in html
     assert "待审批免于管理" not in html
+
+
+def test_role_page_refuses_granting_oneself_and_keeps_the_form(world, client_for):
+    client = client_for(world.users["security_admin"])
+    response = client.post("/roles/", {"username": "security_admin", "role": "org_admin",
+                                       "org": world.school.pk})
+    assert response.status_code == 200
+    assert "不能给自己分配角色" in response.content.decode()
+    assert not world.users["security_admin"].role_assignments.filter(role="org_admin").exists()

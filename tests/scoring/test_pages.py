@@ -81,3 +81,17 @@ def test_review_queue_hides_what_the_four_eyes_rule_forbids(ledger, client_for):
     visible = record(ledger)
     html = client_for(ledger.users["committee"]).get("/review/").content.decode()
     assert f"/ledger/{visible.pk}/" in html and "committee本人" not in html
+
+
+@pytest.mark.parametrize("next_url, lands_on", [
+    ("/ledger/?state=submitted", "/ledger/?state=submitted"),  # back to the list it came from
+    ("https://evil.example.com/login/", "/review/"),  # never off-site (open redirect)
+    ("//evil.example.com/", "/review/"),
+])
+def test_review_goes_back_only_to_our_own_pages(ledger, client_for, next_url, lands_on):
+    entry = record(ledger)
+    client = client_for(ledger.users["committee"])
+    response = client.post(f"/ledger/{entry.pk}/review/", {"decision": "pass",
+                                                          "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == lands_on

@@ -11,7 +11,6 @@ from jifen.commitments import queries, services
 from jifen.commitments.enums import CommitmentState
 from jifen.commitments.forms import OutcomeForm
 from jifen.commitments.views.common import (
-    back,
     get_branch_for_user,
     get_commitment_for_user,
     get_report_for_user,
@@ -22,6 +21,7 @@ from jifen.commitments.views.common import (
     save_form,
     year_param,
 )
+from jifen.core.redirects import redirect_back
 
 
 @login_required
@@ -47,7 +47,7 @@ def review(request, pk: int):
         actor=request.user, commitment=commitment, approve=approve,
         reason=request.POST.get("reason", "")),
         "审核通过。" if approve else "已退回，党员修改后可重新提交。")
-    return back(request, overview_url(commitment.branch_id, commitment.year))
+    return redirect_back(request, overview_url(commitment.branch_id, commitment.year))
 
 
 @login_required
@@ -60,7 +60,7 @@ def verify(request, pk: int):
         reason=request.POST.get("reason", "")),
         "践诺情况已核实。" if approve else "已退回该践诺报告。")
     commitment = report.commitment
-    return back(request, overview_url(commitment.branch_id, commitment.year))
+    return redirect_back(request, overview_url(commitment.branch_id, commitment.year))
 
 
 @login_required
@@ -93,7 +93,7 @@ def deduction(request, pk: int):
         "已生成扣分记录，按台账流程待支委初评（录入人不能初评）。")
     if entry is not None:
         return redirect("scoring:entry-detail", pk=entry.pk)
-    return back(request, overview_url(commitment.branch_id, commitment.year))
+    return redirect_back(request, overview_url(commitment.branch_id, commitment.year))
 
 
 @login_required

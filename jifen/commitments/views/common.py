@@ -6,10 +6,9 @@ and answer 403 when it is visible but not allowed (HC's `_get_rw_check_for_user`
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from jifen.commitments import permissions as perm
 from jifen.commitments.models import Commitment, CommitmentReport, IdentityPost, YearReport
@@ -88,15 +87,6 @@ def save_form(form, action):
     except ConflictError as e:
         form.add_error(None, e.message)
     return None
-
-
-def back(request, default: str):
-    """Redirect to the form's `next` when it stays on this site, else to `default`."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(default)
 
 
 def overview_url(branch_id: int, year: int) -> str:
