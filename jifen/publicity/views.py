@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jifen.core.dbrouter import replica_reads
 from jifen.core.errors import ConflictError
 from jifen.core.forms import add_service_errors
 from jifen.org import permissions as org_perm
@@ -110,6 +111,7 @@ def window_close(request, pk: int):
     return redirect("publicity:detail", pk=window.pk)
 
 
+@replica_reads
 def board(request, token: str):
     """The public notice board: names and scores only, no login, no personal data."""
     window = get_object_or_404(Window.objects.select_related("branch"), board_token=token)

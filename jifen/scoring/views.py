@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jifen.audit.services import history_of
+from jifen.core.dbrouter import replica_reads
 from jifen.core.errors import ConflictError
 from jifen.core.forms import add_service_errors
 from jifen.core.redirects import redirect_back
@@ -344,6 +345,7 @@ def _score_page(request, member: Member):
 
 
 @login_required
+@replica_reads
 def ranking(request):
     user = request.user
     branches = org_perm.visible_organizations(user).filter(kind=OrgKind.BRANCH)
