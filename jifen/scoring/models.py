@@ -100,11 +100,15 @@ class Score(models.Model):
     """A member's official score for a year: the engine's result over confirmed entries, stored
     so that ranking pages read numbers instead of recomputing a branch on every request. It is
     rewritten (for the whole branch, since ranks move together) in the transaction that confirms
-    an entry; `jifen rebuild_scores` recomputes all of them from the ledger and reports drift."""
+    an entry; `jifen rebuild_scores` recomputes all of them from the ledger and reports drift, and
+    `jifen recompute` rebuilds them set-based (jifen/scoring/bulk.py). The bulk path leaves
+    `explain` empty: an explanation is written from the ledger when someone reads it."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="scores")
     year = models.PositiveSmallIntegerField()
     branch = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # the partition key of a distributed deployment (docs/deploy.md): cheap to carry now
+    root = models.ForeignKey(Organization, null=True, on_delete=models.CASCADE, related_name="+")
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
     total = models.DecimalField(max_digits=7, decimal_places=2, null=True)
     components = models.JSONField(null=True)
@@ -126,3 +130,29 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.year}: {self.total}"
+
+
+class BranchStat(models.Model):
+    """A branch's figures for a year, kept beside its scores so that a dashboard over a whole
+    province adds up a few thousand of these rows instead of a million scores. Rewritten with the
+    branch's scores (both the per-branch refresh and `jifen recompute`)."""
+
+    branch = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    root = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    members = models.PositiveIntegerField(default=0)  # scored or exempt, in scope this year
+    ranked = models.PositiveIntegerField(default=0)
+    exempt = models.PositiveIntegerField(default=0)
+    total_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    grades = models.JSONField(default=dict)  # grade key -> members
+    flags = models.JSONField(default=dict)  # flag key -> members
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "year"], name="branchstat_one_per_year"),
+        ]
+        indexes = [models.Index(fields=["root", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.year}: {self.members}"

@@ -20,6 +20,7 @@ from jifen.schemes.models import Scheme
 from jifen.schemes.queries import effective_scheme
 from jifen.scoring.enums import EntryState
 from jifen.scoring.models import Entry, Score
+from jifen.scoring.rollup import Figures, save_branch_stat
 
 COUNTED = (EntryState.CONFIRMED,)
 PROVISIONAL = (EntryState.CONFIRMED, *EntryState.in_progress)
@@ -100,16 +101,21 @@ def refresh_branch_scores(branch: Organization, year: int) -> int:
         return 0
     rows = [_score_row(outcome, r, branch, year) for r in outcome.result.members]
     member_ids = [r.member_id for r in rows]
+    figures = Figures()
+    for row in rows:
+        figures.add_member(row.total, row.grade, row.flags)
     with transaction.atomic():
         Score.objects.filter(year=year, member_id__in=member_ids).delete()
         Score.objects.filter(year=year, branch=branch).exclude(member_id__in=member_ids).delete()
         Score.objects.bulk_create(rows)
+        save_branch_stat(branch, year, figures)
     return len(rows)
 
 
 def _score_row(outcome: BranchResult, r: engine.MemberResult, branch, year) -> Score:
     return Score(
-        member_id=int(r.id), year=year, branch=branch, scheme=outcome.scheme, total=r.total,
+        member_id=int(r.id), year=year, branch=branch, root_id=branch.root_id,
+        scheme=outcome.scheme, total=r.total,
         components={k: f"{v:.2f}" for k, v in r.components.items()} if r.components else None,
         months={str(k): f"{v:.2f}" for k, v in r.months.items()} if r.months else None,
         veto=r.veto, rank=r.rank, ranked=r.ranked, grade=r.grade, flags=list(r.flags),

@@ -13,7 +13,13 @@ from jifen.org.models import Member
 from jifen.schemes.queries import effective_scheme
 from jifen.scoring import permissions as perm
 from jifen.scoring.models import Entry, Score
-from jifen.scoring.scores import COUNTED, engine_entries, engine_members, provisional_result
+from jifen.scoring.scores import (
+    COUNTED,
+    compute_branch,
+    engine_entries,
+    engine_members,
+    provisional_result,
+)
 
 GRADE_TITLES_FALLBACK = {"exempt": "不列入管理范围", "pending": "待支部研究确定"}
 FLAG_TITLES = {"admonish": "诫勉谈话", "unqualified": "不合格", "no_award": "取消评先评优资格",
@@ -36,9 +42,21 @@ class Standing:
         """The official explanation; before anything is confirmed, the provisional one without
         its rank line (one member computed alone has no meaningful rank)."""
         if self.official is not None:
-            return self.official.explain
+            return self.official.explain or official_explain(self.official)
         lines = self.provisional.explain if self.provisional else []
         return [line for line in lines if not line.startswith("排名")]
+
+
+def official_explain(score: Score) -> list[str]:
+    """Write the explanation of a stored score that `jifen recompute` left without one: the
+    engine over the member's branch, as the per-branch refresh would have stored it."""
+    outcome = compute_branch(score.member.branch, score.year)
+    if outcome is None:
+        return []
+    try:
+        return list(outcome.result.member(str(score.member_id)).explain)
+    except KeyError:  # the member left the branch since: the stored score is all there is
+        return []
 
 
 def grade_titles(scheme) -> dict[str, str]:

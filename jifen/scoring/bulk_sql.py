@@ -1,0 +1,243 @@
+"""The set-based half of `jifen recompute`: one SQL statement scores every member of a subtree.
+
+It does, in the database and for every scheme at once, what jifen.engine.score does member by
+member: item sums cut to item caps, a `max` category's largest entry, category caps, categories
+counted inside another's cap, base + signed categories bounded by floor and ceiling per period,
+monthly means rounded half up, veto, and competition ranks per branch with window functions.
+Grades and flags (a handful of rules per scheme) are left to Python, which reads one row per
+member from the result.
+
+All arithmetic is on whole tenths of a point in integer columns, so SQLite (which has no decimal
+type) and PostgreSQL agree to the last cent with the engine's Decimals. A scheme whose numbers
+are not whole tenths is left to the engine (see bulk.py).
+
+The statement reads three temporary tables filled by bulk.py:
+  jifen_bulk_scope(branch_id, scheme_id)            the branches to score and their scheme
+  jifen_bulk_scheme(scheme_id, monthly, base, floor, ceiling, bounded_base)
+  jifen_bulk_item(scheme_id, code, cat, cap, veto, noid)
+and writes jifen_bulk_result (one row per member in scope).
+"""
+
+from dataclasses import dataclass
+
+from jifen.engine.plan import Plan
+
+TENTHS = 10
+
+RESULT_COLUMNS = ("member_id", "branch_id", "scheme_id", "exempt", "start_month", "cents",
+                  "veto", "noid", "months", "rnk", "lower_count", "ranked")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The few spellings that differ between PostgreSQL and SQLite."""
+
+    vendor: str
+
+    def month(self, column: str) -> str:
+        if self.vendor == "postgresql":
+            return f"CAST(EXTRACT(MONTH FROM {column}) AS INTEGER)"
+        return f"CAST(strftime('%%m', {column}) AS INTEGER)"
+
+    def least(self, a: str, b: str) -> str:
+        return f"LEAST({a}, {b})" if self.vendor == "postgresql" else f"MIN({a}, {b})"
+
+    def text_agg(self, expression: str) -> str:
+        if self.vendor == "postgresql":
+            return f"string_agg({expression}, ',')"
+        return f"group_concat({expression}, ',')"
+
+    def text(self, expression: str) -> str:
+        return f"CAST({expression} AS {'TEXT' if self.vendor != 'postgresql' else 'text'})"
+
+
+def tenths(value) -> int:
+    """A scheme number in tenths of a point; ValueError if it is not a whole number of them."""
+    scaled = value * TENTHS
+    if scaled != scaled.to_integral_value():
+        raise ValueError(value)
+    return int(scaled)
+
+
+def check_tenths(plan: Plan) -> None:
+    """Raise ValueError unless every number of the scheme is a whole number of tenths."""
+    scheme = plan.scheme
+    for value in (scheme.base, scheme.floor, scheme.ceiling):
+        if value is not None:
+            tenths(value)
+    for item in plan.items.values():
+        tenths(item.min), tenths(item.max)
+        if item.cap is not None:
+            tenths(item.cap)
+    for category in plan.categories:
+        if category.cap is not None:
+            tenths(category.cap)
+
+
+def category_steps(plan: Plan, width: int) -> list[dict[str, str]]:
+    """The caps of one scheme as successive layers of column expressions over c0…c{width-1}.
+
+    The same order as Scorer._cut_categories: each category's own cap, then for each category
+    that others count inside, the inner ones take their share of its cap first and it keeps what
+    is left. `lft` carries what is left of the current outer cap from one layer to the next.
+    """
+    index = {c.key: i for i, c in enumerate(plan.categories)}
+    layers: list[dict[str, str]] = []
+    caps = {f"c{index[c.key]}": f"CASE WHEN c{index[c.key]} > {tenths(c.cap)} "
+            f"THEN {tenths(c.cap)} ELSE c{index[c.key]} END"
+            for c in plan.capped if c.cap is not None}
+    if caps:
+        layers.append(caps)
+    for outer in plan.nests:
+        assert outer.cap is not None
+        layers.append({"lft": str(tenths(outer.cap))})
+        for inner_key in outer.inner:
+            col = f"c{index[inner_key]}"
+            share = f"CASE WHEN {col} < lft THEN {col} ELSE lft END"
+            layers.append({col: share, "lft": f"lft - ({share})"})
+        col = f"c{index[outer.key]}"
+        layers.append({col: f"CASE WHEN {col} > lft THEN lft ELSE {col} END"})
+    del width
+    return layers
+
+
+def _merge_layers(plans: dict[int, Plan], width: int) -> list[dict[str, str]]:
+    """One list of layers for every scheme: where schemes differ, a CASE on scheme_id."""
+    per_scheme = {sid: category_steps(plan, width) for sid, plan in plans.items()}
+    depth = max((len(steps) for steps in per_scheme.values()), default=0)
+    merged = []
+    for level in range(depth):
+        columns: dict[str, list[tuple[int, str]]] = {}
+        for sid, steps in per_scheme.items():
+            if level < len(steps):
+                for col, expression in steps[level].items():
+                    columns.setdefault(col, []).append((sid, expression))
+        merged.append({
+            col: "CASE scheme_id " + " ".join(f"WHEN {sid} THEN {expr}" for sid, expr in cases)
+                 + f" ELSE {col} END"
+            for col, cases in columns.items()
+        })
+    return merged
+
+
+def _signed_sum(plans: dict[int, Plan], width: int) -> str:
+    """base + Σ factor·category, per scheme (the factors differ between schemes)."""
+    cases = []
+    for sid, plan in plans.items():
+        terms = [f"{'+' if c.factor > 0 else '-'} c{i}"
+                 for i, c in enumerate(plan.categories) if c.factor]
+        cases.append(f"WHEN {sid} THEN {' '.join(terms) or '+ 0'}")
+    del width
+    return f"sc.base + (CASE p.scheme_id {' '.join(cases)} ELSE 0 END)"
+
+
+def _components(plans: dict[int, Plan], width: int) -> list[str]:
+    """Each category's signed contribution per period, as cK columns (0 for unused positions)."""
+    columns = []
+    for i in range(width):
+        cases = [f"WHEN {sid} THEN {c.factor} * c{i}"
+                 for sid, plan in plans.items()
+                 for j, c in enumerate(plan.categories) if j == i]
+        columns.append(f"CASE p.scheme_id {' '.join(cases)} ELSE 0 END AS c{i}" if cases
+                       else f"0 AS c{i}")
+    return columns
+
+
+def result_statement(dialect: Dialect, plans: dict[int, Plan], width: int) -> str:
+    """INSERT INTO jifen_bulk_result … for every member of the scope (params: see bulk.py)."""
+    cols = [f"c{i}" for i in range(width)]
+    pivot = ", ".join(f"SUM(CASE WHEN cat = {i} THEN v ELSE 0 END) AS c{i}" for i in range(width))
+    layers = _merge_layers(plans, width)
+    ctes = [f"l0 AS (SELECT member_id, scheme_id, period, veto, noid, {', '.join(cols)}, 0 AS lft "
+            "FROM pivot)"]
+    for n, layer in enumerate(layers, start=1):
+        exprs = [f"{layer.get(c, c)} AS {c}" for c in (*cols, "lft")]
+        ctes.append(f"l{n} AS (SELECT member_id, scheme_id, period, veto, noid, "
+                    f"{', '.join(exprs)} FROM l{n - 1})")
+    last = f"l{len(layers)}"
+    month_of_entry = dialect.month("e.occurred_on")
+    joined_month = dialect.month("m.joined_on")
+    comp_sums = ", ".join(f"CAST(COALESCE(SUM(pr.c{i}), 0) AS BIGINT) AS c{i}"
+                          for i in range(width))
+    comp_out = ", ".join(f"c{i}" for i in range(width))
+    months = dialect.text_agg(f"{dialect.text('pr.period')} || ':' || {dialect.text('pr.t')}")
+    whole = "(sum_t + (n - k) * bounded_base)"
+    return f"""
+WITH
+reversed AS (
+  SELECT reverses_id AS id FROM scoring_entry
+  WHERE year = %(year)s AND state = 'confirmed' AND reverses_id IS NOT NULL
+),
+people AS (
+  SELECT m.id AS member_id, m.branch_id, s.scheme_id,
+    CASE WHEN m.joined_on < %(jan1)s THEN 1 ELSE {joined_month} END AS start_month,
+    CASE WHEN EXISTS (SELECT 1 FROM org_exemption x WHERE x.member_id = m.id
+                      AND x.year = %(year)s AND x.state = 'approved') THEN 1 ELSE 0 END AS exempt
+  FROM org_member m JOIN jifen_bulk_scope s ON s.branch_id = m.branch_id
+  WHERE m.joined_on <= %(dec31)s
+),
+counted AS (
+  SELECT p.member_id, p.scheme_id,
+    CASE WHEN sc.monthly = 1 THEN {month_of_entry} ELSE 0 END AS period,
+    e.item_code, CAST(ROUND(e.points * 10) AS INTEGER) AS pts
+  FROM scoring_entry e
+  JOIN people p ON p.member_id = e.member_id AND p.exempt = 0
+  JOIN jifen_bulk_scheme sc ON sc.scheme_id = p.scheme_id
+  WHERE e.year = %(year)s AND e.state = 'confirmed' AND e.reverses_id IS NULL
+    AND e.id NOT IN (SELECT id FROM reversed)
+    AND (sc.monthly = 0 OR {month_of_entry} >= p.start_month)
+),
+per_item AS (
+  SELECT c.member_id, c.scheme_id, c.period, i.cat, i.veto, i.noid,
+    CASE WHEN i.pick_max = 1 THEN MAX(c.pts) ELSE SUM(c.pts) END AS raw, i.cap, i.pick_max
+  FROM counted c JOIN jifen_bulk_item i ON i.scheme_id = c.scheme_id AND i.code = c.item_code
+  GROUP BY c.member_id, c.scheme_id, c.period, i.code, i.cat, i.veto, i.noid, i.cap, i.pick_max
+),
+per_cat AS (
+  SELECT member_id, scheme_id, period, cat,
+    CASE WHEN MAX(pick_max) = 1 THEN MAX(v) ELSE SUM(v) END AS v,
+    MAX(veto) AS veto, MAX(noid) AS noid
+  FROM (SELECT member_id, scheme_id, period, cat, veto, noid, pick_max,
+          CASE WHEN cap IS NOT NULL AND raw > cap THEN cap ELSE raw END AS v FROM per_item) capped
+  GROUP BY member_id, scheme_id, period, cat
+),
+pivot AS (
+  SELECT member_id, scheme_id, period, MAX(veto) AS veto, MAX(noid) AS noid, {pivot}
+  FROM per_cat GROUP BY member_id, scheme_id, period
+),
+{', '.join(ctes)},
+periods AS (
+  SELECT p.member_id, p.period, p.veto, p.noid, {', '.join(_components(plans, width))},
+    CASE WHEN {_signed_sum(plans, width)} < sc.floor THEN sc.floor
+         WHEN sc.ceiling IS NOT NULL AND {_signed_sum(plans, width)} > sc.ceiling THEN sc.ceiling
+         ELSE {_signed_sum(plans, width)} END AS t
+  FROM {last} p JOIN jifen_bulk_scheme sc ON sc.scheme_id = p.scheme_id
+),
+members AS (
+  SELECT p.member_id, p.branch_id, p.scheme_id, p.exempt, p.start_month,
+    CASE WHEN sc.monthly = 1 THEN 13 - p.start_month ELSE 1 END AS n,
+    COUNT(pr.period) AS k, CAST(COALESCE(SUM(pr.t), 0) AS BIGINT) AS sum_t, sc.bounded_base,
+    COALESCE(MAX(pr.veto), 0) AS veto, COALESCE(MAX(pr.noid), 0) AS noid,
+    {months} AS months, {comp_sums}
+  FROM people p JOIN jifen_bulk_scheme sc ON sc.scheme_id = p.scheme_id
+  LEFT JOIN periods pr ON pr.member_id = p.member_id
+  GROUP BY p.member_id, p.branch_id, p.scheme_id, p.exempt, p.start_month, sc.monthly,
+    sc.bounded_base
+),
+totals AS (
+  SELECT member_id, branch_id, scheme_id, exempt, start_month, veto, noid, months, {comp_out},
+    CASE WHEN exempt = 1 THEN NULL WHEN veto = 1 THEN 0
+         WHEN {whole} >= 0 THEN (20 * {whole} + n) / (2 * n)
+         ELSE -((-20 * {whole} + n) / (2 * n)) END AS cents
+  FROM members
+)
+INSERT INTO jifen_bulk_result ({', '.join(RESULT_COLUMNS)}, {comp_out})
+SELECT member_id, branch_id, scheme_id, exempt, start_month, cents, veto, noid, months,
+  CASE WHEN exempt = 1 THEN NULL
+       ELSE RANK() OVER (PARTITION BY branch_id, exempt ORDER BY cents DESC) END,
+  CASE WHEN exempt = 1 THEN 0
+       ELSE RANK() OVER (PARTITION BY branch_id, exempt ORDER BY cents ASC) - 1 END,
+  SUM(1 - exempt) OVER (PARTITION BY branch_id),
+  {comp_out}
+FROM totals
+"""
