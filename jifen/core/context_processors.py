@@ -21,6 +21,7 @@ def navigation(request):
             "review": perm.has_any_role(user, scoring_perm.REVIEW_ROLES),
             "approve": perm.has_any_role(user, scoring_perm.APPROVE_ROLES),
             "ranking": member is not None or perm.can_view_roster(user),
+            "overview": scoring_perm.can_view_overview(user),
             "results": perm.has_any_role(user, [Role.ORG_ADMIN, Role.REVIEWER, Role.SECRETARY,
                                                 Role.COMMITTEE]),
             "org_tree": perm.has_any_role(user, perm.ORG_MANAGER_ROLES),

@@ -54,3 +54,16 @@ def is_about_or_by(user, entry: Entry) -> bool:
         return True
     member = perm.member_of(user)
     return member is not None and member.pk == entry.member_id
+
+
+# The province dashboard: the org department and the general branches' reviewers.
+OVERVIEW_ROLES = frozenset({Role.ORG_ADMIN, Role.REVIEWER})
+
+
+def overview_orgs(user) -> QuerySet:
+    """Organizations whose dashboard the user may open (branches have their ranking instead)."""
+    return perm.managed_organizations(user, OVERVIEW_ROLES).exclude(kind="branch")
+
+
+def can_view_overview(user) -> bool:
+    return user.is_superuser or perm.has_any_role(user, OVERVIEW_ROLES)

@@ -97,3 +97,20 @@ def subtree_figures(org: Organization, year: int) -> tuple[Figures, list[tuple[O
         if child is not None:
             child.add(figures)
     return whole, [(child, by_prefix[child.path]) for child in children]
+
+
+def overview_grades(org: Organization, year: int, whole: Figures) -> list[tuple[str, str]]:
+    """The grade columns of a dashboard, in the order the schemes above `org` list them, then
+    any other grade that occurs (a branch's own scheme, pending, exempt)."""
+    from jifen.schemes.models import Scheme
+    from jifen.scoring.standing import GRADE_TITLES_FALLBACK
+
+    columns: dict[str, str] = {}
+    for definition in Scheme.objects.filter(year=year, org_id__in=org.ancestor_ids()).order_by(
+            "org__depth").values_list("definition", flat=True):
+        for grade in definition.get("grades", []):
+            columns.setdefault(grade["key"], grade["title"])
+    for key in [*GRADE_TITLES_FALLBACK, *sorted(whole.grades)]:
+        if key in whole.grades or key in GRADE_TITLES_FALLBACK:
+            columns.setdefault(key, GRADE_TITLES_FALLBACK.get(key, key))
+    return list(columns.items())

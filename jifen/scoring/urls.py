@@ -17,6 +17,7 @@ urlpatterns = [
     path("review/", views.review_queue, name="review-queue"),
     path("approval/", views.approval_queue, name="approval-queue"),
     path("ranking/", views.ranking, name="ranking"),
+    path("overview/", views.overview, name="overview"),
     path("my/", views.my_score, name="my-score"),
     path("members/<int:pk>/score/", views.member_score, name="member-score"),
     path("branches/<int:pk>/settings/", views.branch_settings, name="branch-settings"),

@@ -22,7 +22,8 @@ from jifen.scoring import queries, services
 from jifen.scoring.enums import EntryState
 from jifen.scoring.forms import BatchForm, BranchSettingsForm, EntryForm, EvidenceForm, ReasonForm
 from jifen.scoring.models import Entry, Evidence
-from jifen.scoring.standing import label_rows, member_standing
+from jifen.scoring.rollup import overview_grades, subtree_figures
+from jifen.scoring.standing import FLAG_TITLES, label_rows, member_standing
 
 
 def get_entry_for_user(user, pk: int) -> Entry:
@@ -365,6 +366,36 @@ def ranking(request):
         "branch": branch, "branches": branches if lead else [branch], "year": year,
         "rows": rows, "visibility": visibility, "lead": lead,
         "can_configure": perm.can_lead_branch(user, branch),
+    })
+
+
+@login_required
+def overview(request):
+    """The dashboard of a committee or general branch (a whole province for the org department):
+    figures summed from each branch's stored figures, never from a million scores."""
+    if not perm.can_view_overview(request.user):
+        raise PermissionDenied
+    orgs = perm.overview_orgs(request.user)
+    org_id = request.GET.get("org", "")
+    if org_id:
+        org = get_object_or_404(orgs, pk=org_id) if org_id.isdigit() else None
+        if org is None:
+            raise Http404
+    else:
+        org = orgs.order_by("depth", "path").first()
+        if org is None:
+            raise PermissionDenied
+    year = _year(request)
+    whole, children = subtree_figures(org, year)
+    grades = overview_grades(org, year, whole)
+    return render(request, "scoring/overview.html", {
+        "org": org, "year": year, "whole": whole, "grades": grades,
+        "whole_counts": [whole.grades.get(key, 0) for key, _ in grades],
+        "children": [(child, figures, [figures.grades.get(key, 0) for key, _ in grades])
+                     for child, figures in children],
+        "ancestors": orgs.filter(pk__in=org.ancestor_ids()[:-1]).order_by("depth"),
+        "flag_titles": [(key, title, whole.flags.get(key, 0)) for key, title in
+                        FLAG_TITLES.items()],
     })
 
 

@@ -122,6 +122,7 @@ WEB = {
     "scoring:member-score": (404, 404, 404),
     "scoring:my-score": (404, 404, 404),
     "scoring:ranking": (403, 403, 403),
+    "scoring:overview": (403, 403, 403),
     "scoring:review-queue": (403, 403, 403),
     "supervision:branch": (404, 404, 404),
     "supervision:dashboard": (403, 403, 403),

@@ -112,6 +112,7 @@ MATRIX = {
     "scoring:approval-queue": ("get", lambda w: {},
                                row(302, 200, 200, 403, 403, 403, 403, 403)),
     "scoring:ranking": ("get", lambda w: {}, row(302, 200, 200, 200, 200, 200, 200, 200)),
+    "scoring:overview": ("get", lambda w: {}, row(302, 200, 200, 403, 403, 403, 403, 403)),
     "scoring:my-score": ("get", lambda w: {}, row(302, 404, 404, 200, 200, 200, 200, 404)),
     "scoring:member-score": ("get", lambda w: {"pk": w.other_member.pk},
                              row(302, 200, 200, 200, 200, 200, 404, 404)),
