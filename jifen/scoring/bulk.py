@@ -18,7 +18,9 @@ engine, branch by branch.
 """
 
 import contextlib
+import datetime as dt
 import fcntl
+import functools
 import hashlib
 import json
 import tempfile
@@ -44,7 +46,7 @@ from jifen.scoring.rollup import Figures
 
 LOCK_KEY = 0x6A6966656E  # "jifen": the advisory lock of score recomputation
 CHUNK = 5000  # members per streamed chunk and per write transaction
-WRITE_BATCH = 500  # rows per INSERT statement
+WRITE_BATCH = 500  # rows per INSERT statement (SQLite)
 
 SCORE_COLUMNS = ("member_id", "year", "branch_id", "root_id", "scheme_id", "total", "components",
                  "months", "veto", "rank", "ranked", "grade", "flags", "explain", "computed_at")
@@ -145,11 +147,14 @@ TEMP_TABLES = {
     "jifen_bulk_scheme": ("scheme_id INTEGER PRIMARY KEY, monthly INTEGER NOT NULL, "
                           "base INTEGER NOT NULL, floor INTEGER NOT NULL, ceiling INTEGER, "
                           "bounded_base INTEGER NOT NULL"),
-    "jifen_bulk_item": ("scheme_id INTEGER NOT NULL, code VARCHAR(20) NOT NULL, "
-                        "cat INTEGER NOT NULL, cap INTEGER, pick_max INTEGER NOT NULL, "
-                        "veto INTEGER NOT NULL, noid INTEGER NOT NULL, "
-                        "PRIMARY KEY (scheme_id, code)"),
+    "jifen_bulk_item": ("id INTEGER PRIMARY KEY, scheme_id INTEGER NOT NULL, "
+                        "code VARCHAR(20) NOT NULL, cat INTEGER NOT NULL, cap INTEGER, "
+                        "pick_max INTEGER NOT NULL, veto INTEGER NOT NULL, noid INTEGER NOT NULL"),
+    "jifen_bulk_people": ("member_id INTEGER PRIMARY KEY, branch_id INTEGER NOT NULL, "
+                          "scheme_id INTEGER NOT NULL, start_month INTEGER NOT NULL, "
+                          "exempt INTEGER NOT NULL"),
 }
+FILLED_FIRST = ("jifen_bulk_scope", "jifen_bulk_scheme", "jifen_bulk_item")
 
 
 def _result_table(width: int) -> str:
@@ -159,15 +164,22 @@ def _result_table(width: int) -> str:
             f"months TEXT, rnk BIGINT, lower_count BIGINT, ranked BIGINT{comps}")
 
 
+def _period_table(width: int) -> str:
+    comps = "".join(f", c{i} BIGINT" for i in range(width))
+    return ("member_id INTEGER NOT NULL, period INTEGER NOT NULL, veto INTEGER, noid INTEGER"
+            f"{comps}, t BIGINT")
+
+
 def _create_temp_tables(cursor, width: int) -> None:
-    tables = {**TEMP_TABLES, "jifen_bulk_result": _result_table(width)}
+    tables = {**TEMP_TABLES, "jifen_bulk_period": _period_table(width),
+              "jifen_bulk_result": _result_table(width)}
     for name, columns in tables.items():
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
         cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns})")
 
 
 def _drop_temp_tables(cursor) -> None:
-    for name in (*TEMP_TABLES, "jifen_bulk_result"):
+    for name in (*TEMP_TABLES, "jifen_bulk_period", "jifen_bulk_result", "jifen_bulk_score"):
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
@@ -192,44 +204,71 @@ def _fill_temp_tables(cursor, scope: Scope) -> None:
                         None if s.ceiling is None else tenths(s.ceiling), _bounded(plan, base)))
         index = {c.key: i for i, c in enumerate(plan.categories)}
         for code, item in plan.items.items():
-            items.append((pk, code, index[item.category],
+            items.append((len(items) + 1, pk, code, index[item.category],
                           None if item.cap is None else tenths(item.cap), int(item.pick_max),
                           int(item.veto), int(code in plan.no_identity_codes)))
     cursor.executemany("INSERT INTO jifen_bulk_scheme VALUES (%s, %s, %s, %s, %s, %s)", schemes)
-    cursor.executemany("INSERT INTO jifen_bulk_item VALUES (%s, %s, %s, %s, %s, %s, %s)", items)
+    cursor.executemany("INSERT INTO jifen_bulk_item VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                       items)
+    _analyze(cursor, *FILLED_FIRST)
+
+
+def _analyze(cursor, *tables: str) -> None:
+    """Autovacuum never analyzes temporary tables: without statistics the planner takes them
+    for a row or two and loops over the ledger by index, a hundred times slower."""
+    if connection.vendor == "postgresql":
+        for name in tables:
+            cursor.execute(f"ANALYZE {name}")
 
 
 # --- from result rows to scores --------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # a few hundred distinct values cover a province
 def _money(value_tenths: int) -> str:
     return f"{Decimal(value_tenths) / 10:.2f}"
 
 
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+EMPTY_LIST = _json([])
+
+
 @dataclass
 class RowMaker:
-    """Turns a result row into a score row, with the engine's grade and flag rules."""
+    """Turns a result row into a score row (JSON columns as text), with the engine's grade and
+    flag rules, and adds the member to their branch's figures."""
 
     year: int
     scope: Scope
-    width: int
     now: object
+    figures: dict[int, Figures] = field(default_factory=dict)
 
     def __call__(self, row: dict) -> tuple:
-        root_id, scheme = self.scope.branches[row["branch_id"]]
+        branch_id = row["branch_id"]
+        root_id, scheme = self.scope.branches[branch_id]
         plan = self.scope.by_sql[scheme.pk]
-        common = (row["member_id"], self.year, row["branch_id"], root_id, scheme.pk)
+        common = (row["member_id"], self.year, branch_id, root_id, scheme.pk)
+        figures = self.figures.get(branch_id)
+        if figures is None:
+            figures = self.figures[branch_id] = Figures()
         if row["exempt"]:
-            return (*common, None, None, None, False, None, row["ranked"], EXEMPT_GRADE, [], [],
-                    self.now)
+            figures.add_member(None, EXEMPT_GRADE, ())
+            return (*common, None, None, None, False, None, row["ranked"], EXEMPT_GRADE,
+                    EMPTY_LIST, EMPTY_LIST, self.now)
         total = Decimal(row["cents"]).scaleb(-2)  # exactly the engine's total in cents
         standing = Standing(row["rnk"], row["ranked"], row["lower_count"])
-        grade = choose_grade(plan.scheme, total, standing)
+        rule = choose_grade(plan.scheme, total, standing)
+        grade = PENDING_GRADE if rule is None else rule.key
         flags, _ = raise_flags(plan.scheme, total, standing, veto=bool(row["veto"]),
                                no_identity=bool(row["noid"]))
-        return (*common, total, self._components(plan, row), self._months(plan, row),
-                bool(row["veto"]), row["rnk"], row["ranked"],
-                PENDING_GRADE if grade is None else grade.key, list(flags), [], self.now)
+        figures.add_member(total, grade, flags)
+        months = self._months(plan, row)
+        return (*common, total, _json(self._components(plan, row)),
+                None if months is None else _json(months), bool(row["veto"]), row["rnk"],
+                row["ranked"], grade, _json(list(flags)), EMPTY_LIST, self.now)
 
     def _components(self, plan: Plan, row: dict) -> dict[str, str]:
         periods = 13 - row["start_month"] if plan.monthly else 1
@@ -242,12 +281,18 @@ class RowMaker:
         if not plan.monthly:
             return None
         empty = _money(_bounded(plan, tenths(plan.scheme.base)))
-        months = {str(m): empty for m in range(row["start_month"], 13)}
+        months = dict(_empty_months(empty, row["start_month"]))
         for part in (row["months"] or "").split(","):
             if part:
                 month, total = part.split(":")
                 months[month] = _money(int(total))
         return months
+
+
+@functools.lru_cache(maxsize=256)
+def _empty_months(empty: str, start_month: int) -> tuple[tuple[str, str], ...]:
+    """Every in-scope month at the base score (bounded): what a month without entries counts."""
+    return tuple((str(m), empty) for m in range(start_month, 13))
 
 
 def _stream(cursor, width: int, chunk: int) -> Iterator[list[dict]]:
@@ -267,26 +312,44 @@ def _stream(cursor, width: int, chunk: int) -> Iterator[list[dict]]:
 
 
 def _upsert_sql(rows: int) -> str:
-    json_cast = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-    one = "(" + ", ".join(json_cast if c in JSON_COLUMNS else "%s" for c in SCORE_COLUMNS) + ")"
-    updates = ", ".join(f"{c} = excluded.{c}" for c in SCORE_COLUMNS
-                        if c not in ("member_id", "year"))
+    """SQLite: a multi-row INSERT … ON CONFLICT (SQLite has no COPY)."""
+    one = "(" + ", ".join(["%s"] * len(SCORE_COLUMNS)) + ")"
     return (f"INSERT INTO scoring_score ({', '.join(SCORE_COLUMNS)}) VALUES "
-            f"{', '.join([one] * rows)} ON CONFLICT (member_id, year) DO UPDATE SET {updates} "
+            f"{', '.join([one] * rows)} ON CONFLICT (member_id, year) DO UPDATE SET {_UPDATES} "
             "WHERE scoring_score.computed_at < %s")
 
 
+_UPDATES = ", ".join(f"{c} = excluded.{c}" for c in SCORE_COLUMNS
+                     if c not in ("member_id", "year"))
+_COMPARED = [c for c in SCORE_COLUMNS if c not in ("member_id", "year", "explain", "computed_at")]
+
+# PostgreSQL: the chunk is copied into a staging table, then merged in one statement. A row whose
+# figures did not change is not rewritten at all (no new row version, no index churn): after the
+# first run, a nightly recomputation writes only what moved.
+STAGING = ("CREATE TEMPORARY TABLE jifen_bulk_score (member_id INTEGER, year INTEGER, "
+           "branch_id INTEGER, root_id INTEGER, scheme_id INTEGER, total NUMERIC(7, 2), "
+           "components JSONB, months JSONB, veto BOOLEAN, rank INTEGER, ranked INTEGER, "
+           "grade VARCHAR(30), flags JSONB, explain JSONB, computed_at TIMESTAMPTZ)")
+MERGE = (f"INSERT INTO scoring_score ({', '.join(SCORE_COLUMNS)}) "
+         f"SELECT {', '.join(SCORE_COLUMNS)} FROM jifen_bulk_score "
+         f"ON CONFLICT (member_id, year) DO UPDATE SET {_UPDATES} "
+         "WHERE scoring_score.computed_at < %s AND "
+         f"({', '.join('scoring_score.' + c for c in _COMPARED)}) IS DISTINCT FROM "
+         f"({', '.join('excluded.' + c for c in _COMPARED)})")
+
+
 def _write_scores(cursor, rows: list[tuple], started) -> None:
-    json_at = [i for i, c in enumerate(SCORE_COLUMNS) if c in JSON_COLUMNS]
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY jifen_bulk_score ({', '.join(SCORE_COLUMNS)}) "
+                                "FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(MERGE, [started])
+        cursor.execute("TRUNCATE jifen_bulk_score")
+        return
     for start in range(0, len(rows), WRITE_BATCH):
         batch = rows[start:start + WRITE_BATCH]
-        params: list = []
-        for row in batch:
-            values = list(row)
-            for i in json_at:
-                values[i] = None if values[i] is None else json.dumps(values[i],
-                                                                      ensure_ascii=False)
-            params += values
+        params = [value for row in batch for value in row]
         cursor.execute(_upsert_sql(len(batch)), [*params, started])
 
 
@@ -348,30 +411,46 @@ def recompute(year: int, org: Organization | None = None, *, chunk: int = CHUNK,
 
 
 def _score_in_sql(cursor, year: int, scope: Scope, width: int) -> None:
-    import datetime as dt
-
-    statement = bulk_sql.result_statement(Dialect(connection.vendor), scope.by_sql, width)
-    cursor.execute(statement, {"year": year, "jan1": dt.date(year, 1, 1),
-                               "dec31": dt.date(year, 12, 31)})
-    if connection.vendor == "postgresql":
-        cursor.execute("ANALYZE jifen_bulk_result")
+    dialect = Dialect(connection.vendor)
+    params = {"year": year, "jan1": dt.date(year, 1, 1), "dec31": dt.date(year, 12, 31)}
+    steps = [
+        (bulk_sql.people_statement(dialect), "jifen_bulk_people"),
+        (bulk_sql.periods_statement(dialect, scope.by_sql, width), "jifen_bulk_period"),
+        (bulk_sql.result_statement(dialect, width), "jifen_bulk_result"),
+    ]
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        # Enough memory for the hash aggregates to stay off disk, bounded (128 MB a node); and
+        # no nested loops: every join here is between whole tables.
+        cursor.execute("SET work_mem = '128MB'")
+        cursor.execute("SET enable_nestloop = off")
+    try:
+        for statement, table in steps:
+            cursor.execute(statement, params)
+            if table == "jifen_bulk_period" and not postgres:
+                cursor.execute("CREATE INDEX jifen_bulk_period_member "
+                               "ON jifen_bulk_period (member_id)")
+            _analyze(cursor, table)
+    finally:
+        if postgres:
+            cursor.execute("RESET work_mem")
+            cursor.execute("RESET enable_nestloop")
 
 
 def _write_all(cursor, year, scope, width, chunk, started, say) -> int:
-    make = RowMaker(year, scope, width,
-                    connection.ops.adapt_datetimefield_value(timezone.now()))
-    figures: dict[int, Figures] = {}
+    make = RowMaker(year, scope, connection.ops.adapt_datetimefield_value(timezone.now()))
+    if connection.vendor == "postgresql":
+        cursor.execute("DROP TABLE IF EXISTS jifen_bulk_score")
+        cursor.execute(STAGING)
     written = 0
     for rows in _stream(cursor, width, chunk):
         scores = [make(row) for row in rows]
-        for score in scores:
-            figures.setdefault(score[2], Figures()).add_member(score[5], score[11], score[12])
         with transaction.atomic():
             _write_scores(cursor, scores, started)
         written += len(scores)
         say(f"已写入 {written} 名党员的积分")
     with transaction.atomic():
-        _write_stats(year, scope, figures)
+        _write_stats(year, scope, make.figures)
         _remove_stale(cursor, year, started)
     return written
 

@@ -11,11 +11,15 @@ All arithmetic is on whole tenths of a point in integer columns, so SQLite (whic
 type) and PostgreSQL agree to the last cent with the engine's Decimals. A scheme whose numbers
 are not whole tenths is left to the engine (see bulk.py).
 
-The statement reads three temporary tables filled by bulk.py:
+Three statements, each materialised into a temporary table that is analysed before the next
+one runs (the planner needs real row counts to choose hash joins over a million members):
+  people_statement   jifen_bulk_people: the members in scope, their scheme and first month
+  periods_statement  jifen_bulk_period: per member and period, categories and bounded total
+  result_statement   jifen_bulk_result: per member, total in cents, category sums, ranks
+They read what bulk.py fills from the schemes:
   jifen_bulk_scope(branch_id, scheme_id)            the branches to score and their scheme
   jifen_bulk_scheme(scheme_id, monthly, base, floor, ceiling, bounded_base)
-  jifen_bulk_item(scheme_id, code, cat, cap, veto, noid)
-and writes jifen_bulk_result (one row per member in scope).
+  jifen_bulk_item(id, scheme_id, code, cat, cap, pick_max, veto, noid)
 """
 
 from dataclasses import dataclass
@@ -143,101 +147,123 @@ def _components(plans: dict[int, Plan], width: int) -> list[str]:
     return columns
 
 
-def result_statement(dialect: Dialect, plans: dict[int, Plan], width: int) -> str:
-    """INSERT INTO jifen_bulk_result … for every member of the scope (params: see bulk.py)."""
+def people_statement(dialect: Dialect) -> str:
+    """INSERT INTO jifen_bulk_people: every member in scope for the year, with their scheme,
+    first month and whether they are exempt (不列入管理范围)."""
+    return f"""
+INSERT INTO jifen_bulk_people (member_id, branch_id, scheme_id, start_month, exempt)
+SELECT m.id, m.branch_id, s.scheme_id,
+  CASE WHEN m.joined_on < %(jan1)s THEN 1 ELSE {dialect.month("m.joined_on")} END,
+  CASE WHEN EXISTS (SELECT 1 FROM org_exemption x WHERE x.member_id = m.id
+                    AND x.year = %(year)s AND x.state = 'approved') THEN 1 ELSE 0 END
+FROM org_member m JOIN jifen_bulk_scope s ON s.branch_id = m.branch_id
+WHERE m.joined_on <= %(dec31)s
+"""
+
+
+def periods_statement(dialect: Dialect, plans: dict[int, Plan], width: int) -> str:
+    """INSERT INTO jifen_bulk_period: per member and period (the year, or a month) with counted
+    entries, each category after caps and the bounded period total. Grouping keys are integers
+    (an item is its number in jifen_bulk_item), so the aggregates hash instead of sorting text."""
     cols = [f"c{i}" for i in range(width)]
     pivot = ", ".join(f"SUM(CASE WHEN cat = {i} THEN v ELSE 0 END) AS c{i}" for i in range(width))
-    layers = _merge_layers(plans, width)
-    ctes = [f"l0 AS (SELECT member_id, scheme_id, period, veto, noid, {', '.join(cols)}, 0 AS lft "
+    ctes = [f"l0 AS (SELECT member_id, scheme_id, period, veto, noid{_list(cols)}, 0 AS lft "
             "FROM pivot)"]
-    for n, layer in enumerate(layers, start=1):
+    for n, layer in enumerate(_merge_layers(plans, width), start=1):
         exprs = [f"{layer.get(c, c)} AS {c}" for c in (*cols, "lft")]
         ctes.append(f"l{n} AS (SELECT member_id, scheme_id, period, veto, noid, "
                     f"{', '.join(exprs)} FROM l{n - 1})")
-    last = f"l{len(layers)}"
+    last = f"l{len(ctes) - 1}"
     month_of_entry = dialect.month("e.occurred_on")
-    joined_month = dialect.month("m.joined_on")
-    comp_sums = ", ".join(f"CAST(COALESCE(SUM(pr.c{i}), 0) AS BIGINT) AS c{i}"
-                          for i in range(width))
-    comp_out = ", ".join(f"c{i}" for i in range(width))
-    months = dialect.text_agg(f"{dialect.text('pr.period')} || ':' || {dialect.text('pr.t')}")
-    whole = "(sum_t + (n - k) * bounded_base)"
+    signed = _signed_sum(plans, width)
     return f"""
+INSERT INTO jifen_bulk_period (member_id, period, veto, noid{_list(cols)}, t)
 WITH
 reversed AS (
   SELECT reverses_id AS id FROM scoring_entry
   WHERE year = %(year)s AND state = 'confirmed' AND reverses_id IS NOT NULL
 ),
-people AS (
-  SELECT m.id AS member_id, m.branch_id, s.scheme_id,
-    CASE WHEN m.joined_on < %(jan1)s THEN 1 ELSE {joined_month} END AS start_month,
-    CASE WHEN EXISTS (SELECT 1 FROM org_exemption x WHERE x.member_id = m.id
-                      AND x.year = %(year)s AND x.state = 'approved') THEN 1 ELSE 0 END AS exempt
-  FROM org_member m JOIN jifen_bulk_scope s ON s.branch_id = m.branch_id
-  WHERE m.joined_on <= %(dec31)s
-),
 counted AS (
-  SELECT p.member_id, p.scheme_id,
+  SELECT p.member_id, i.id AS item,
     CASE WHEN sc.monthly = 1 THEN {month_of_entry} ELSE 0 END AS period,
-    e.item_code, CAST(ROUND(e.points * 10) AS INTEGER) AS pts
+    CAST(ROUND(e.points * 10) AS INTEGER) AS pts
   FROM scoring_entry e
-  JOIN people p ON p.member_id = e.member_id AND p.exempt = 0
+  JOIN jifen_bulk_people p ON p.member_id = e.member_id
   JOIN jifen_bulk_scheme sc ON sc.scheme_id = p.scheme_id
+  JOIN jifen_bulk_item i ON i.scheme_id = p.scheme_id AND i.code = e.item_code
   WHERE e.year = %(year)s AND e.state = 'confirmed' AND e.reverses_id IS NULL
-    AND e.id NOT IN (SELECT id FROM reversed)
+    AND p.exempt = 0 AND e.id NOT IN (SELECT id FROM reversed)
     AND (sc.monthly = 0 OR {month_of_entry} >= p.start_month)
 ),
 per_item AS (
-  SELECT c.member_id, c.scheme_id, c.period, i.cat, i.veto, i.noid,
-    CASE WHEN i.pick_max = 1 THEN MAX(c.pts) ELSE SUM(c.pts) END AS raw, i.cap, i.pick_max
-  FROM counted c JOIN jifen_bulk_item i ON i.scheme_id = c.scheme_id AND i.code = c.item_code
-  GROUP BY c.member_id, c.scheme_id, c.period, i.code, i.cat, i.veto, i.noid, i.cap, i.pick_max
+  SELECT member_id, period, item, SUM(pts) AS total, MAX(pts) AS best
+  FROM counted GROUP BY member_id, period, item
 ),
 per_cat AS (
-  SELECT member_id, scheme_id, period, cat,
-    CASE WHEN MAX(pick_max) = 1 THEN MAX(v) ELSE SUM(v) END AS v,
-    MAX(veto) AS veto, MAX(noid) AS noid
-  FROM (SELECT member_id, scheme_id, period, cat, veto, noid, pick_max,
-          CASE WHEN cap IS NOT NULL AND raw > cap THEN cap ELSE raw END AS v FROM per_item) capped
-  GROUP BY member_id, scheme_id, period, cat
+  SELECT g.member_id, g.period, i.cat, MAX(i.veto) AS veto, MAX(i.noid) AS noid,
+    CASE WHEN MAX(i.pick_max) = 1
+         THEN MAX(CASE WHEN i.cap IS NOT NULL AND g.best > i.cap THEN i.cap ELSE g.best END)
+         ELSE SUM(CASE WHEN i.cap IS NOT NULL AND g.total > i.cap THEN i.cap ELSE g.total END)
+    END AS v
+  FROM per_item g JOIN jifen_bulk_item i ON i.id = g.item
+  GROUP BY g.member_id, g.period, i.cat
 ),
 pivot AS (
-  SELECT member_id, scheme_id, period, MAX(veto) AS veto, MAX(noid) AS noid, {pivot}
-  FROM per_cat GROUP BY member_id, scheme_id, period
+  SELECT c.member_id, p.scheme_id, c.period, MAX(c.veto) AS veto, MAX(c.noid) AS noid, {pivot}
+  FROM per_cat c JOIN jifen_bulk_people p ON p.member_id = c.member_id
+  GROUP BY c.member_id, p.scheme_id, c.period
 ),
-{', '.join(ctes)},
-periods AS (
-  SELECT p.member_id, p.period, p.veto, p.noid, {', '.join(_components(plans, width))},
-    CASE WHEN {_signed_sum(plans, width)} < sc.floor THEN sc.floor
-         WHEN sc.ceiling IS NOT NULL AND {_signed_sum(plans, width)} > sc.ceiling THEN sc.ceiling
-         ELSE {_signed_sum(plans, width)} END AS t
-  FROM {last} p JOIN jifen_bulk_scheme sc ON sc.scheme_id = p.scheme_id
-),
+{', '.join(ctes)}
+SELECT p.member_id, p.period, p.veto, p.noid, {', '.join(_components(plans, width))},
+  CASE WHEN {signed} < sc.floor THEN sc.floor
+       WHEN sc.ceiling IS NOT NULL AND {signed} > sc.ceiling THEN sc.ceiling
+       ELSE {signed} END
+FROM {last} p JOIN jifen_bulk_scheme sc ON sc.scheme_id = p.scheme_id
+"""
+
+
+def _list(columns: list[str]) -> str:
+    return "".join(f", {c}" for c in columns)
+
+
+def result_statement(dialect: Dialect, width: int) -> str:
+    """INSERT INTO jifen_bulk_result: each member's total in cents (the monthly mean rounded
+    half up, in integers), the sums of their categories, and their rank in the branch."""
+    cols = [f"c{i}" for i in range(width)]
+    sums = _list([f"CAST(COALESCE(SUM(pr.c{i}), 0) AS BIGINT) AS c{i}" for i in range(width)])
+    months = months_text(dialect)
+    whole = "(sum_t + (n - k) * bounded_base)"
+    return f"""
+INSERT INTO jifen_bulk_result ({', '.join(RESULT_COLUMNS)}{_list(cols)})
+WITH
 members AS (
   SELECT p.member_id, p.branch_id, p.scheme_id, p.exempt, p.start_month,
     CASE WHEN sc.monthly = 1 THEN 13 - p.start_month ELSE 1 END AS n,
     COUNT(pr.period) AS k, CAST(COALESCE(SUM(pr.t), 0) AS BIGINT) AS sum_t, sc.bounded_base,
     COALESCE(MAX(pr.veto), 0) AS veto, COALESCE(MAX(pr.noid), 0) AS noid,
-    {months} AS months, {comp_sums}
-  FROM people p JOIN jifen_bulk_scheme sc ON sc.scheme_id = p.scheme_id
-  LEFT JOIN periods pr ON pr.member_id = p.member_id
+    {months} AS months{sums}
+  FROM jifen_bulk_people p JOIN jifen_bulk_scheme sc ON sc.scheme_id = p.scheme_id
+  LEFT JOIN jifen_bulk_period pr ON pr.member_id = p.member_id
   GROUP BY p.member_id, p.branch_id, p.scheme_id, p.exempt, p.start_month, sc.monthly,
     sc.bounded_base
 ),
 totals AS (
-  SELECT member_id, branch_id, scheme_id, exempt, start_month, veto, noid, months, {comp_out},
+  SELECT member_id, branch_id, scheme_id, exempt, start_month, veto, noid, months{_list(cols)},
     CASE WHEN exempt = 1 THEN NULL WHEN veto = 1 THEN 0
          WHEN {whole} >= 0 THEN (20 * {whole} + n) / (2 * n)
          ELSE -((-20 * {whole} + n) / (2 * n)) END AS cents
   FROM members
 )
-INSERT INTO jifen_bulk_result ({', '.join(RESULT_COLUMNS)}, {comp_out})
 SELECT member_id, branch_id, scheme_id, exempt, start_month, cents, veto, noid, months,
   CASE WHEN exempt = 1 THEN NULL
        ELSE RANK() OVER (PARTITION BY branch_id, exempt ORDER BY cents DESC) END,
   CASE WHEN exempt = 1 THEN 0
        ELSE RANK() OVER (PARTITION BY branch_id, exempt ORDER BY cents ASC) - 1 END,
-  SUM(1 - exempt) OVER (PARTITION BY branch_id),
-  {comp_out}
+  SUM(1 - exempt) OVER (PARTITION BY branch_id){_list(cols)}
 FROM totals
 """
+
+
+def months_text(dialect: Dialect) -> str:
+    """The months of a member with entries as text "3:1005,7:980" (month:total in tenths)."""
+    return dialect.text_agg(f"{dialect.text('pr.period')} || ':' || {dialect.text('pr.t')}")
