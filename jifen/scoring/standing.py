@@ -49,14 +49,18 @@ class Standing:
 
 def official_explain(score: Score) -> list[str]:
     """Write the explanation of a stored score that `jifen recompute` left without one: the
-    engine over the member's branch, as the per-branch refresh would have stored it."""
+    engine over the member's branch, as the per-branch refresh would have stored it. It is kept
+    on the row, unless the row was rewritten meanwhile, so the branch is computed once."""
     outcome = compute_branch(score.member.branch, score.year)
     if outcome is None:
         return []
     try:
-        return list(outcome.result.member(str(score.member_id)).explain)
+        lines = list(outcome.result.member(str(score.member_id)).explain)
     except KeyError:  # the member left the branch since: the stored score is all there is
         return []
+    Score.objects.filter(pk=score.pk, computed_at=score.computed_at, explain=[]).update(
+        explain=lines)
+    return lines
 
 
 def grade_titles(scheme) -> dict[str, str]:

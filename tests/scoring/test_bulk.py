@@ -253,3 +253,5 @@ def test_the_member_page_explains_a_bulk_score(two_schools, client):
     lines = official_explain(score)
     assert lines[0].startswith("基础分")
     assert any(line.startswith("总分") for line in lines)
+    # kept on the row: the next reader does not compute the branch again
+    assert Score.objects.get(pk=score.pk).explain == lines
