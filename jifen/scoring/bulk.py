@@ -41,8 +41,8 @@ from jifen.org.models import Organization
 from jifen.schemes.models import Scheme
 from jifen.scoring import bulk_sql
 from jifen.scoring.bulk_sql import RESULT_COLUMNS, Dialect, tenths
-from jifen.scoring.models import BranchStat
-from jifen.scoring.rollup import Figures
+from jifen.scoring.models import OrgStat
+from jifen.scoring.rollup import FIGURE_FIELDS, Figures, rebuild_ancestors
 
 LOCK_KEY = 0x6A6966656E  # "jifen": the advisory lock of score recomputation
 CHUNK = 5000  # members per streamed chunk and per write transaction
@@ -354,20 +354,19 @@ def _write_scores(cursor, rows: list[tuple], started) -> None:
 
 
 def _write_stats(year: int, scope: Scope, figures: dict[int, Figures]) -> None:
-    """Every branch of the scope gets its figures (zeros for a branch with nobody in scope)."""
+    """Every branch of the scope gets its figures (zeros for a branch with nobody in scope),
+    then every organization above them the sums of its subtree."""
     rows = []
     for branch_id, (root_id, scheme) in scope.branches.items():
         if scheme.pk not in scope.by_sql:
             continue
         f = figures.get(branch_id, Figures())
-        rows.append(BranchStat(branch_id=branch_id, root_id=root_id, year=year,
-                               members=f.members, ranked=f.ranked, exempt=f.exempt,
-                               total_sum=f.total_sum, grades=dict(f.grades),
-                               flags=dict(f.flags)))
-    BranchStat.objects.bulk_create(
-        rows, batch_size=1000, update_conflicts=True, unique_fields=["branch", "year"],
-        update_fields=["root", "members", "ranked", "exempt", "total_sum", "grades", "flags",
-                       "computed_at"])
+        f.branches = 1
+        rows.append(OrgStat(org_id=branch_id, root_id=root_id, year=year, **f.values()))
+    OrgStat.objects.bulk_create(
+        rows, batch_size=1000, update_conflicts=True, unique_fields=["org", "year"],
+        update_fields=[*FIGURE_FIELDS, "root", "computed_at"])
+    rebuild_ancestors(year, {root_id for root_id, _ in scope.branches.values()})
 
 
 def _remove_stale(cursor, year: int, started) -> None:

@@ -132,14 +132,17 @@ class Score(models.Model):
         return f"{self.member} {self.year}: {self.total}"
 
 
-class BranchStat(models.Model):
-    """A branch's figures for a year, kept beside its scores so that a dashboard over a whole
-    province adds up a few thousand of these rows instead of a million scores. Rewritten with the
-    branch's scores (both the per-branch refresh and `jifen recompute`)."""
+class OrgStat(models.Model):
+    """An organization's figures for a year: a branch's own members, or for a general branch or a
+    committee the sum over its whole subtree. Kept beside the scores so that a dashboard over a
+    province reads a parent's row and its children's rows, not a million scores. A branch's row
+    is rewritten with its scores (and its ancestors' rows move by the difference, in the same
+    transaction); `jifen recompute` rebuilds them all."""
 
-    branch = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     root = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
+    branches = models.PositiveIntegerField(default=0)  # branches in the subtree
     members = models.PositiveIntegerField(default=0)  # scored or exempt, in scope this year
     ranked = models.PositiveIntegerField(default=0)
     exempt = models.PositiveIntegerField(default=0)
@@ -150,9 +153,9 @@ class BranchStat(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["branch", "year"], name="branchstat_one_per_year"),
+            models.UniqueConstraint(fields=["org", "year"], name="orgstat_one_per_year"),
         ]
         indexes = [models.Index(fields=["root", "year"])]
 
     def __str__(self) -> str:
-        return f"{self.branch_id} {self.year}: {self.members}"
+        return f"{self.org_id} {self.year}: {self.members}"

@@ -1,8 +1,11 @@
-"""Branch figures (BranchStat) and their sums over a subtree: the province dashboard's data.
+"""Organization figures (OrgStat) for dashboards: a branch's own, and every ancestor's subtree sum.
 
-A branch's figures are rewritten with its scores. A dashboard over a whole province then adds up
-one row per branch (thousands) rather than one per member (a million), and an organization above
-the branches is never a hot row that every confirmation in the province would have to lock.
+A province's dashboard reads its own row and its children's rows: a few hundred rows at most,
+whatever the number of members. The figures move with the scores:
+- the per-branch refresh (a confirmation) replaces the branch's row and moves each ancestor's row
+  by the difference, in the same transaction, locking the ancestors root first (one order for
+  every writer, so two confirmations cannot deadlock);
+- `jifen recompute` writes every branch's row, then rebuilds the ancestors' rows from them.
 """
 
 from collections import Counter
@@ -12,10 +15,12 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from jifen.org.enums import OrgKind
 from jifen.org.models import Organization
-from jifen.scoring.models import BranchStat
+from jifen.scoring.models import OrgStat
 
 EXEMPT = "exempt"
+FIGURE_FIELDS = ("branches", "members", "ranked", "exempt", "total_sum", "grades", "flags")
 
 
 @dataclass
@@ -30,6 +35,13 @@ class Figures:
     flags: Counter = field(default_factory=Counter)
     branches: int = 0
 
+    @classmethod
+    def of(cls, stat: OrgStat | None) -> "Figures":
+        if stat is None:
+            return cls()
+        return cls(stat.members, stat.ranked, stat.exempt, Decimal(stat.total_sum),
+                   Counter(stat.grades), Counter(stat.flags), stat.branches)
+
     def add_member(self, total: Decimal | None, grade: str, flags: Iterable[str]) -> None:
         self.members += 1
         if grade == EXEMPT:
@@ -40,14 +52,22 @@ class Figures:
         self.grades[grade] += 1
         self.flags.update(flags)
 
-    def add(self, other: "Figures") -> None:
-        self.members += other.members
-        self.ranked += other.ranked
-        self.exempt += other.exempt
-        self.total_sum += other.total_sum
-        self.grades.update(other.grades)
-        self.flags.update(other.flags)
-        self.branches += other.branches or 1
+    def add(self, other: "Figures", sign: int = 1) -> None:
+        self.members += sign * other.members
+        self.ranked += sign * other.ranked
+        self.exempt += sign * other.exempt
+        self.total_sum += sign * other.total_sum
+        self.branches += sign * other.branches
+        for mine, theirs in ((self.grades, other.grades), (self.flags, other.flags)):
+            for key, count in theirs.items():
+                mine[key] += sign * count
+                if not mine[key]:
+                    del mine[key]
+
+    def values(self) -> dict:
+        return {"branches": self.branches, "members": self.members, "ranked": self.ranked,
+                "exempt": self.exempt, "total_sum": self.total_sum,
+                "grades": dict(self.grades), "flags": dict(self.flags)}
 
     @property
     def average(self) -> Decimal | None:
@@ -55,48 +75,57 @@ class Figures:
             return None
         return (self.total_sum / self.ranked).quantize(Decimal("0.01"))
 
-    def share(self, grade: str) -> str:
-        if not self.members:
-            return "—"
-        return f"{100 * self.grades.get(grade, 0) / self.members:.1f}%"
-
-
-def stat_row(branch_id: int, root_id: int, year: int, figures: Figures) -> BranchStat:
-    return BranchStat(
-        branch_id=branch_id, root_id=root_id, year=year, members=figures.members,
-        ranked=figures.ranked, exempt=figures.exempt, total_sum=figures.total_sum,
-        grades=dict(figures.grades), flags=dict(figures.flags),
-    )
-
 
 def save_branch_stat(branch: Organization, year: int, figures: Figures) -> None:
-    """Replace a branch's figures (inside the caller's transaction)."""
-    BranchStat.objects.update_or_create(
-        branch=branch, year=year,
-        defaults={"root_id": branch.root_id, "members": figures.members,
-                  "ranked": figures.ranked, "exempt": figures.exempt,
-                  "total_sum": figures.total_sum, "grades": dict(figures.grades),
-                  "flags": dict(figures.flags)},
-    )
+    """Replace a branch's figures and move its ancestors' by the difference (inside the
+    caller's transaction)."""
+    figures.branches = 1
+    ids = branch.ancestor_ids()  # root first, the branch last
+    rows = {s.org_id: s for s in OrgStat.objects.select_for_update().filter(
+        org_id__in=ids, year=year).order_by("org__depth")}
+    delta = Figures.of(rows.get(branch.pk))
+    delta.add(figures, sign=-1)  # delta = old - new, subtracted below
+    for org_id in ids:
+        current = figures if org_id == branch.pk else Figures.of(rows.get(org_id))
+        if org_id != branch.pk:
+            current.add(delta, sign=-1)
+        OrgStat.objects.update_or_create(org_id=org_id, year=year,
+                                         defaults={"root_id": branch.root_id,
+                                                   **current.values()})
+
+
+def rebuild_ancestors(year: int, root_ids: Iterable[int]) -> int:
+    """Rebuild the rows of every organization above the branches of these roots from the
+    branches' rows; return how many were written."""
+    sums: dict[int, Figures] = {}
+    for org in Organization.objects.filter(root_id__in=list(root_ids)).exclude(
+            kind=OrgKind.BRANCH).values_list("id", flat=True):
+        sums[org] = Figures()
+    rows = OrgStat.objects.filter(year=year, root_id__in=list(root_ids),
+                                  org__kind=OrgKind.BRANCH).values_list(
+        "org__path", *FIGURE_FIELDS)
+    for path, branches, members, ranked, exempt, total_sum, grades, flags in rows.iterator(
+            chunk_size=5000):
+        figures = Figures(members, ranked, exempt, total_sum, Counter(grades), Counter(flags),
+                          branches)
+        for ancestor in (int(part) for part in path.strip("/").split("/")[:-1]):
+            sums.setdefault(ancestor, Figures()).add(figures)
+    roots = dict(Organization.objects.filter(pk__in=list(sums)).values_list("id", "root_id"))
+    OrgStat.objects.bulk_create(
+        [OrgStat(org_id=org_id, root_id=roots[org_id], year=year, **figures.values())
+         for org_id, figures in sums.items()],
+        batch_size=1000, update_conflicts=True, unique_fields=["org", "year"],
+        update_fields=[*FIGURE_FIELDS, "root", "computed_at"])
+    return len(sums)
 
 
 def subtree_figures(org: Organization, year: int) -> tuple[Figures, list[tuple[Organization,
                                                                             Figures]]]:
     """The figures of `org`'s whole subtree, and of each of its direct children's subtrees."""
     children = list(Organization.objects.filter(parent=org).order_by("path"))
-    by_prefix = {child.path: Figures() for child in children}
-    prefix_len = len(org.path) + 11  # a path segment is ten digits and a slash
-    whole = Figures()
-    rows = BranchStat.objects.filter(year=year).filter(
-        Q(branch__path__startswith=org.path)).values_list(
-        "branch__path", "members", "ranked", "exempt", "total_sum", "grades", "flags")
-    for path, members, ranked, exempt, total_sum, grades, flags in rows.iterator(chunk_size=5000):
-        figures = Figures(members, ranked, exempt, total_sum, Counter(grades), Counter(flags), 1)
-        whole.add(figures)
-        child = by_prefix.get(path[:prefix_len])
-        if child is not None:
-            child.add(figures)
-    return whole, [(child, by_prefix[child.path]) for child in children]
+    stats = {s.org_id: s for s in OrgStat.objects.filter(
+        Q(org=org) | Q(org__parent=org), year=year)}
+    return Figures.of(stats.get(org.pk)), [(c, Figures.of(stats.get(c.pk))) for c in children]
 
 
 def overview_grades(org: Organization, year: int, whole: Figures) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ from jifen.org.models import Exemption, Member
 from jifen.schemes.models import Scheme
 from jifen.scoring.bulk import RecomputeBusy, recompute, recompute_lock
 from jifen.scoring.enums import EntryState, Source
-from jifen.scoring.models import BranchStat, Entry, Score
+from jifen.scoring.models import Entry, OrgStat, Score
 from jifen.scoring.scores import compute_branch, refresh_branch_scores
 from jifen.testing.factories import UserFactory, make_member, make_org
 
@@ -160,14 +160,15 @@ def test_recompute_matches_the_per_branch_refresh(two_schools):
     for branch in [*two_schools[0], *two_schools[1]]:
         refresh_branch_scores(branch, YEAR)
     before = {b.pk: stored_rows(b) for b in [*two_schools[0], *two_schools[1]]}
-    stats = {s.branch_id: (s.members, s.ranked, s.total_sum, s.grades, s.flags)
-             for s in BranchStat.objects.all()}
+    stats = {s.org_id: (s.branches, s.members, s.ranked, s.total_sum, s.grades, s.flags)
+             for s in OrgStat.objects.all()}
+    assert len(stats) == 8  # four branches, two general branches, two schools
     Score.objects.all().delete()
-    BranchStat.objects.all().delete()
+    OrgStat.objects.all().delete()
     call_command("recompute", year=YEAR)
     assert {b.pk: stored_rows(b) for b in [*two_schools[0], *two_schools[1]]} == before
-    assert {s.branch_id: (s.members, s.ranked, s.total_sum, s.grades, s.flags)
-            for s in BranchStat.objects.all()} == stats
+    assert {s.org_id: (s.branches, s.members, s.ranked, s.total_sum, s.grades, s.flags)
+            for s in OrgStat.objects.all()} == stats
     assert Score.objects.filter(explain=[]).count() == Score.objects.count()
     assert set(Score.objects.values_list("root_id", flat=True)) == {
         b.root_id for b in [*two_schools[0], *two_schools[1]]}

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from jifen.org.enums import OrgKind, Role
-from jifen.scoring.models import BranchStat, Score
+from jifen.scoring.models import OrgStat, Score
 from jifen.testing.factories import UserFactory, grant, make_org
 from jifen.testing.otp import login_verified
 from tests.scoring.test_bulk import YEAR, build
@@ -74,10 +74,22 @@ def test_the_dashboard_follows_a_confirmation(client):
     from jifen.scoring.scores import refresh_branch_scores
 
     branches = province()
-    BranchStat.objects.all().delete()
+    school = OrgStat.objects.get(org=branches[0].root, year=YEAR)
+    assert (school.branches, school.members) == (2, 6)
+    member = branches[0].members.first()
+    Score.objects.filter(member=member).delete()
+    member.branch = branches[1]  # moved without the transfer service: only the refresh runs
+    member.save()
     refresh_branch_scores(branches[0], YEAR)
-    stat = BranchStat.objects.get(branch=branches[0], year=YEAR)
-    assert stat.members == 3 and stat.root_id == branches[0].root_id
+    refresh_branch_scores(branches[1], YEAR)
+    stat = OrgStat.objects.get(org=branches[0], year=YEAR)
+    assert stat.members == 2 and stat.root_id == branches[0].root_id
+    assert OrgStat.objects.get(org=branches[1], year=YEAR).members == 4
+    assert OrgStat.objects.get(org=branches[1].parent, year=YEAR).members == 4
+    school.refresh_from_db()
+    assert (school.branches, school.members) == (2, 6)
+    total = sum(OrgStat.objects.get(org=b, year=YEAR).total_sum for b in branches)
+    assert school.total_sum == total
 
 
 def test_the_number_of_queries_does_not_grow_with_the_branches(client):
