@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "jifen.accounts.middleware.SessionTouchMiddleware",  # renews the idle expiry once a minute
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -196,8 +197,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "jifen.accounts.views.lockout_response"
 AXES_VERBOSE = False
 
-SESSION_COOKIE_AGE = 30 * 60  # idle timeout: every request pushes the expiry 30 minutes on
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_AGE = 30 * 60  # idle timeout: activity pushes the expiry 30 minutes on
+# ... at most once a minute (SessionTouchMiddleware), not with a write on every request
+JIFEN_SESSION_TOUCH_SECONDS = env.int("JIFEN_SESSION_TOUCH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -41,10 +41,38 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+TOUCHED = "jifen_touched"  # when the session's idle expiry was last moved on (epoch seconds)
+
+
+class SessionTouchMiddleware:
+    """Move a session's idle expiry on at most once a minute, not on every request.
+
+    Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) turns each page read into a
+    write and a commit of the session row; under a province's traffic that write was a large share
+    of a page's cost. Renewing when the last renewal is older than JIFEN_SESSION_TOUCH_SECONDS
+    keeps the idle limit within that many seconds of SESSION_COOKIE_AGE. It sits directly inside
+    SessionMiddleware, so it marks the session before the session is saved.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = request.session
+        if session.session_key is None or session.is_empty():
+            return response  # anonymous, or logged out during this request
+        now = int(time.time())
+        touched = session.get(TOUCHED)
+        if not isinstance(touched, int) or now - touched >= settings.JIFEN_SESSION_TOUCH_SECONDS:
+            session[TOUCHED] = now  # modified: SessionMiddleware saves it with a new expiry
+        return response
+
+
 class SessionLifetimeMiddleware:
     """End a session JIFEN_SESSION_ABSOLUTE_HOURS after its login, however active it was.
 
-    The idle limit is Django's own (SESSION_COOKIE_AGE, renewed on every request). A session
+    The idle limit is Django's own (SESSION_COOKIE_AGE, renewed by SessionTouchMiddleware). A session
     without a login time (one that predates this rule) counts as expired.
     """
 

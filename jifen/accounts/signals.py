@@ -11,7 +11,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import transaction
 from django.dispatch import receiver
 
-from jifen.accounts.middleware import LOGIN_AT
+from jifen.accounts.middleware import LOGIN_AT, TOUCHED
 from jifen.audit.models import Result
 from jifen.audit.services import log_action
 
@@ -24,6 +24,7 @@ def _username(value) -> str:
 def record_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[LOGIN_AT] = time.time()  # the absolute session lifetime starts here
+        request.session[TOUCHED] = int(time.time())  # saved with a fresh expiry right now
     with transaction.atomic():
         log_action("accounts.login.succeeded", actor=user, obj=user,
                    data={"username": user.get_username()})
