@@ -40,8 +40,9 @@ def _without_own(user, qs):
 
 
 def branch_ranking(branch: Organization, year: int):
-    return Score.objects.filter(branch=branch, year=year).select_related("member").order_by(
-        "rank", "member__name")
+    # the explanation and the breakdowns are read one member at a time, never in a ranking
+    return Score.objects.filter(branch=branch, year=year).select_related("member").defer(
+        "explain", "components", "months").order_by("rank", "member__name")
 
 
 def _in_scope(user, qs, roles, field: str):

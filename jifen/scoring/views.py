@@ -363,10 +363,19 @@ def ranking(request):
     if visibility == "own":
         rows = [r for r in rows if r.member_id == own.pk]
     return render(request, "scoring/ranking.html", {
-        "branch": branch, "branches": branches if lead else [branch], "year": year,
+        "branch": branch, "branches": _picker(branches) if lead else [branch], "year": year,
         "rows": rows, "visibility": visibility, "lead": lead,
         "can_configure": perm.can_lead_branch(user, branch),
     })
+
+
+PICKER_LIMIT = 300  # more branches than a select can usefully list: 积分总览 leads to them
+
+
+def _picker(branches):
+    """The branches a lead may switch between in a select, or none when there are too many."""
+    listed = list(branches.only("id", "name")[:PICKER_LIMIT + 1])
+    return listed if len(listed) <= PICKER_LIMIT else []
 
 
 @login_required

@@ -117,3 +117,19 @@ def test_an_empty_school_shows_zeros(client):
     assert page.status_code == 200
     assert page.context["whole"].members == 0
     assert "没有下级组织" in page.content.decode()
+
+
+def test_a_ranking_over_too_many_branches_for_a_select_points_to_the_overview(client,
+                                                                             monkeypatch):
+    from jifen.scoring import views
+
+    branches = province(3)
+    admin = UserFactory()
+    grant(admin, Role.ORG_ADMIN, branches[0].root)
+    login_verified(client, admin)
+    page = client.get(reverse("scoring:ranking"), {"branch": branches[1].pk, "year": YEAR})
+    assert len(page.context["branches"]) == 3
+    monkeypatch.setattr(views, "PICKER_LIMIT", 2)
+    page = client.get(reverse("scoring:ranking"), {"branch": branches[1].pk, "year": YEAR})
+    assert page.context["branches"] == []
+    assert "在 <a" in page.content.decode() and page.context["branch"] == branches[1]
