@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 JIFEN  := $(BIN)/jifen
 PYTHON ?= python3
 
-.PHONY: fuzz-api run test test-sqlite test-postgres lint check-deploy install system-deps system-deps-test bench clean
+.PHONY: fuzz-api run test test-sqlite test-postgres lint check-deploy install system-deps system-deps-test bench bench-micro clean
 
 run: system-deps install .env
 	$(JIFEN) migrate --no-input
@@ -36,7 +36,17 @@ check-deploy: install
 	DEBUG=True $(JIFEN) makemigrations --check --dry-run
 
 # Benchmarks, run by hand: figures, never pass/fail unit tests.
+# `make bench`: the scale report (bench/scale.py) on PostgreSQL — a synthetic province per size,
+# the raw aggregate against `jifen recompute`, and wrk against the main pages under gunicorn.
+# About 10 minutes on two cores with the defaults; the report lands in bench/results/.
+# `make bench BENCH_ARGS="--sizes 1000000 --duration 30s"` for the issue's full size.
+BENCH_ARGS ?= --sizes 10000,100000
 bench: install
+	bin/system-deps bench
+	$(BIN)/python bench/scale.py $(BENCH_ARGS)
+
+# The micro benchmarks on SQLite: the engine alone, a branch's ledger pages, imports.
+bench-micro: install
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/imports.py

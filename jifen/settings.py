@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "jifen.reports",
     "jifen.imports",
     "jifen.supervision",
+    "jifen.scale",
 ]
 
 MIDDLEWARE = [
