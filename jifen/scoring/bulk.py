@@ -23,6 +23,7 @@ import fcntl
 import functools
 import hashlib
 import json
+import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -44,7 +45,7 @@ from jifen.scoring.bulk_sql import RESULT_COLUMNS, Dialect, tenths
 from jifen.scoring.models import OrgStat
 from jifen.scoring.rollup import FIGURE_FIELDS, Figures, rebuild_ancestors
 
-LOCK_KEY = 0x6A6966656E  # "jifen": the advisory lock of score recomputation
+LOCK_KEY = 0x6A69  # "ji": with the database name, the advisory lock of score recomputation
 CHUNK = 5000  # members per streamed chunk and per write transaction
 WRITE_BATCH = 500  # rows per INSERT statement (SQLite)
 
@@ -74,17 +75,22 @@ def recompute_lock() -> Iterator[None]:
     """Hold the recomputation lock for the duration, or raise RecomputeBusy at once."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+            # per database: another database on the same server is another installation
+            cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(current_database()))",
+                           [LOCK_KEY])
             if not cursor.fetchone()[0]:
                 raise RecomputeBusy
         try:
             yield
         finally:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+                cursor.execute("SELECT pg_advisory_unlock(%s, hashtext(current_database()))",
+                               [LOCK_KEY])
         return
     # SQLite lives on one machine: a lock file next to nothing in particular will do
     name = str(connection.settings_dict["NAME"])
+    if "memory" in name:  # an in-memory database belongs to this process alone
+        name += f"#{os.getpid()}"
     digest = hashlib.sha256(name.encode()).hexdigest()[:16]
     path = Path(tempfile.gettempdir()) / f"jifen-recompute-{digest}.lock"
     with open(path, "w") as handle:
@@ -171,11 +177,18 @@ def _period_table(width: int) -> str:
 
 
 def _create_temp_tables(cursor, width: int) -> None:
+    """The working tables. On PostgreSQL they are unlogged tables rather than temporary ones:
+    parallel workers cannot read a temporary table, and the scoring statements are scans of the
+    whole ledger that want both cores. The lock makes their fixed names safe."""
+    _drop_temp_tables(cursor)
+    postgres = connection.vendor == "postgresql"
     tables = {**TEMP_TABLES, "jifen_bulk_period": _period_table(width),
               "jifen_bulk_result": _result_table(width)}
     for name, columns in tables.items():
-        cursor.execute(f"DROP TABLE IF EXISTS {name}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns})")
+        if postgres and name in ("jifen_bulk_people", "jifen_bulk_period", "jifen_bulk_result"):
+            continue  # made by CREATE TABLE … AS in _score_in_sql
+        kind = "UNLOGGED" if postgres else "TEMPORARY"
+        cursor.execute(f"CREATE {kind} TABLE {name} ({columns})")
 
 
 def _drop_temp_tables(cursor) -> None:
@@ -374,8 +387,8 @@ def _remove_stale(cursor, year: int, started) -> None:
     after the year) that nothing rewrote since this run began."""
     cursor.execute(
         "DELETE FROM scoring_score WHERE year = %s AND computed_at < %s AND branch_id IN "
-        "(SELECT branch_id FROM jifen_bulk_scope) AND member_id NOT IN "
-        "(SELECT member_id FROM jifen_bulk_result)", [year, started])
+        "(SELECT branch_id FROM jifen_bulk_scope) AND NOT EXISTS (SELECT 1 FROM "
+        "jifen_bulk_result r WHERE r.member_id = scoring_score.member_id)", [year, started])
 
 
 # --- the whole run ---------------------------------------------------------------------------
@@ -425,10 +438,13 @@ def _score_in_sql(cursor, year: int, scope: Scope, width: int) -> None:
         cursor.execute("SET enable_nestloop = off")
     try:
         for statement, table in steps:
-            cursor.execute(statement, params)
+            cursor.execute(bulk_sql.as_create(statement) if postgres else statement, params)
             if table == "jifen_bulk_period" and not postgres:
                 cursor.execute("CREATE INDEX jifen_bulk_period_member "
                                "ON jifen_bulk_period (member_id)")
+            if table == "jifen_bulk_result":  # the order _stream pages through
+                cursor.execute("CREATE INDEX jifen_bulk_result_order "
+                               "ON jifen_bulk_result (branch_id, member_id)")
             _analyze(cursor, table)
     finally:
         if postgres:

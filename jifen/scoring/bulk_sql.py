@@ -147,15 +147,23 @@ def _components(plans: dict[int, Plan], width: int) -> list[str]:
     return columns
 
 
+def as_create(statement: str) -> str:
+    """The same statement as CREATE UNLOGGED TABLE … AS (PostgreSQL): unlike INSERT … SELECT,
+    it may run in parallel workers (the selects name every column)."""
+    head, _, body = statement.lstrip().partition("\n")
+    table = head.split()[2]
+    return f"CREATE UNLOGGED TABLE {table} AS\n{body}"
+
+
 def people_statement(dialect: Dialect) -> str:
     """INSERT INTO jifen_bulk_people: every member in scope for the year, with their scheme,
     first month and whether they are exempt (不列入管理范围)."""
     return f"""
 INSERT INTO jifen_bulk_people (member_id, branch_id, scheme_id, start_month, exempt)
-SELECT m.id, m.branch_id, s.scheme_id,
-  CASE WHEN m.joined_on < %(jan1)s THEN 1 ELSE {dialect.month("m.joined_on")} END,
+SELECT m.id AS member_id, m.branch_id, s.scheme_id,
+  CASE WHEN m.joined_on < %(jan1)s THEN 1 ELSE {dialect.month("m.joined_on")} END AS start_month,
   CASE WHEN EXISTS (SELECT 1 FROM org_exemption x WHERE x.member_id = m.id
-                    AND x.year = %(year)s AND x.state = 'approved') THEN 1 ELSE 0 END
+                    AND x.year = %(year)s AND x.state = 'approved') THEN 1 ELSE 0 END AS exempt
 FROM org_member m JOIN jifen_bulk_scope s ON s.branch_id = m.branch_id
 WHERE m.joined_on <= %(dec31)s
 """
@@ -166,7 +174,12 @@ def periods_statement(dialect: Dialect, plans: dict[int, Plan], width: int) -> s
     entries, each category after caps and the bounded period total. Grouping keys are integers
     (an item is its number in jifen_bulk_item), so the aggregates hash instead of sorting text."""
     cols = [f"c{i}" for i in range(width)]
-    pivot = ", ".join(f"SUM(CASE WHEN cat = {i} THEN v ELSE 0 END) AS c{i}" for i in range(width))
+    # one aggregate for every category: a `sum` category adds its items' capped sums, a `max`
+    # category keeps its largest capped entry (a category has one mode, so one term is 0)
+    pivot = ", ".join(
+        f"SUM(CASE WHEN cat = {i} AND pick_max = 0 THEN total ELSE 0 END) + "
+        f"COALESCE(MAX(CASE WHEN cat = {i} AND pick_max = 1 THEN best END), 0) AS c{i}"
+        for i in range(width))
     ctes = [f"l0 AS (SELECT member_id, scheme_id, period, veto, noid{_list(cols)}, 0 AS lft "
             "FROM pivot)"]
     for n, layer in enumerate(_merge_layers(plans, width), start=1):
@@ -184,7 +197,7 @@ reversed AS (
   WHERE year = %(year)s AND state = 'confirmed' AND reverses_id IS NOT NULL
 ),
 counted AS (
-  SELECT p.member_id, i.id AS item,
+  SELECT p.member_id, p.scheme_id, i.id AS item,
     CASE WHEN sc.monthly = 1 THEN {month_of_entry} ELSE 0 END AS period,
     CAST(ROUND(e.points * 10) AS INTEGER) AS pts
   FROM scoring_entry e
@@ -192,32 +205,28 @@ counted AS (
   JOIN jifen_bulk_scheme sc ON sc.scheme_id = p.scheme_id
   JOIN jifen_bulk_item i ON i.scheme_id = p.scheme_id AND i.code = e.item_code
   WHERE e.year = %(year)s AND e.state = 'confirmed' AND e.reverses_id IS NULL
-    AND p.exempt = 0 AND e.id NOT IN (SELECT id FROM reversed)
+    AND p.exempt = 0 AND NOT EXISTS (SELECT 1 FROM reversed r WHERE r.id = e.id)
     AND (sc.monthly = 0 OR {month_of_entry} >= p.start_month)
 ),
 per_item AS (
-  SELECT member_id, period, item, SUM(pts) AS total, MAX(pts) AS best
-  FROM counted GROUP BY member_id, period, item
+  SELECT member_id, scheme_id, period, item, SUM(pts) AS total, MAX(pts) AS best
+  FROM counted GROUP BY member_id, scheme_id, period, item
 ),
-per_cat AS (
-  SELECT g.member_id, g.period, i.cat, MAX(i.veto) AS veto, MAX(i.noid) AS noid,
-    CASE WHEN MAX(i.pick_max) = 1
-         THEN MAX(CASE WHEN i.cap IS NOT NULL AND g.best > i.cap THEN i.cap ELSE g.best END)
-         ELSE SUM(CASE WHEN i.cap IS NOT NULL AND g.total > i.cap THEN i.cap ELSE g.total END)
-    END AS v
+capped AS (
+  SELECT g.member_id, g.scheme_id, g.period, i.cat, i.pick_max, i.veto, i.noid,
+    CASE WHEN i.cap IS NOT NULL AND g.total > i.cap THEN i.cap ELSE g.total END AS total,
+    CASE WHEN i.cap IS NOT NULL AND g.best > i.cap THEN i.cap ELSE g.best END AS best
   FROM per_item g JOIN jifen_bulk_item i ON i.id = g.item
-  GROUP BY g.member_id, g.period, i.cat
 ),
 pivot AS (
-  SELECT c.member_id, p.scheme_id, c.period, MAX(c.veto) AS veto, MAX(c.noid) AS noid, {pivot}
-  FROM per_cat c JOIN jifen_bulk_people p ON p.member_id = c.member_id
-  GROUP BY c.member_id, p.scheme_id, c.period
+  SELECT member_id, scheme_id, period, MAX(veto) AS veto, MAX(noid) AS noid, {pivot}
+  FROM capped GROUP BY member_id, scheme_id, period
 ),
 {', '.join(ctes)}
 SELECT p.member_id, p.period, p.veto, p.noid, {', '.join(_components(plans, width))},
   CASE WHEN {signed} < sc.floor THEN sc.floor
        WHEN sc.ceiling IS NOT NULL AND {signed} > sc.ceiling THEN sc.ceiling
-       ELSE {signed} END
+       ELSE {signed} END AS t
 FROM {last} p JOIN jifen_bulk_scheme sc ON sc.scheme_id = p.scheme_id
 """
 
@@ -256,10 +265,11 @@ totals AS (
 )
 SELECT member_id, branch_id, scheme_id, exempt, start_month, cents, veto, noid, months,
   CASE WHEN exempt = 1 THEN NULL
-       ELSE RANK() OVER (PARTITION BY branch_id, exempt ORDER BY cents DESC) END,
+       ELSE RANK() OVER (PARTITION BY branch_id, exempt ORDER BY cents DESC) END AS rnk,
   CASE WHEN exempt = 1 THEN 0
-       ELSE RANK() OVER (PARTITION BY branch_id, exempt ORDER BY cents ASC) - 1 END,
-  SUM(1 - exempt) OVER (PARTITION BY branch_id){_list(cols)}
+       ELSE RANK() OVER (PARTITION BY branch_id, exempt ORDER BY cents ASC) - 1 END
+    AS lower_count,
+  SUM(1 - exempt) OVER (PARTITION BY branch_id) AS ranked{_list(cols)}
 FROM totals
 """
 
