@@ -72,8 +72,8 @@ class SessionTouchMiddleware:
 class SessionLifetimeMiddleware:
     """End a session JIFEN_SESSION_ABSOLUTE_HOURS after its login, however active it was.
 
-    The idle limit is Django's own (SESSION_COOKIE_AGE, renewed by SessionTouchMiddleware). A session
-    without a login time (one that predates this rule) counts as expired.
+    The idle limit is Django's own (SESSION_COOKIE_AGE, renewed by SessionTouchMiddleware). A
+    session without a login time (one that predates this rule) counts as expired.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
