@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.core.paginator import Paginator
 
 from jifen.org.enums import OrgKind
 from jifen.org.models import Organization
@@ -119,13 +119,18 @@ def rebuild_ancestors(year: int, root_ids: Iterable[int]) -> int:
     return len(sums)
 
 
-def subtree_figures(org: Organization, year: int) -> tuple[Figures, list[tuple[Organization,
-                                                                            Figures]]]:
-    """The figures of `org`'s whole subtree, and of each of its direct children's subtrees."""
-    children = list(Organization.objects.filter(parent=org).order_by("path"))
+CHILDREN_PER_PAGE = 50  # a committee of a province has hundreds of general branches
+
+
+def subtree_figures(org: Organization, year: int, page_number=None):
+    """The figures of `org`'s whole subtree, and a page of its direct children with theirs:
+    (whole, page, [(child, figures)]). Three queries, whatever the size of the subtree."""
+    children = Organization.objects.filter(parent=org).order_by("path")
+    page = Paginator(children, CHILDREN_PER_PAGE).get_page(page_number)
+    shown = list(page.object_list)
     stats = {s.org_id: s for s in OrgStat.objects.filter(
-        Q(org=org) | Q(org__parent=org), year=year)}
-    return Figures.of(stats.get(org.pk)), [(c, Figures.of(stats.get(c.pk))) for c in children]
+        org_id__in=[org.pk, *(c.pk for c in shown)], year=year)}
+    return Figures.of(stats.get(org.pk)), page, [(c, Figures.of(stats.get(c.pk))) for c in shown]
 
 
 def overview_grades(org: Organization, year: int, whole: Figures) -> list[tuple[str, str]]:

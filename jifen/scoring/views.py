@@ -395,10 +395,10 @@ def overview(request):
         if org is None:
             raise PermissionDenied
     year = _year(request)
-    whole, children = subtree_figures(org, year)
+    whole, page, children = subtree_figures(org, year, request.GET.get("page"))
     grades = overview_grades(org, year, whole)
     return render(request, "scoring/overview.html", {
-        "org": org, "year": year, "whole": whole, "grades": grades,
+        "org": org, "year": year, "whole": whole, "grades": grades, "page": page,
         "whole_counts": [whole.grades.get(key, 0) for key, _ in grades],
         "children": [(child, figures, [figures.grades.get(key, 0) for key, _ in grades])
                      for child, figures in children],

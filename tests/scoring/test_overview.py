@@ -133,3 +133,19 @@ def test_a_ranking_over_too_many_branches_for_a_select_points_to_the_overview(cl
     page = client.get(reverse("scoring:ranking"), {"branch": branches[1].pk, "year": YEAR})
     assert page.context["branches"] == []
     assert "在 <a" in page.content.decode() and page.context["branch"] == branches[1]
+
+
+def test_the_children_come_a_page_at_a_time(client, monkeypatch):
+    from jifen.scoring import rollup
+
+    branches = province()
+    admin = UserFactory()
+    grant(admin, Role.ORG_ADMIN, branches[0].root)
+    login_verified(client, admin)
+    monkeypatch.setattr(rollup, "CHILDREN_PER_PAGE", 1)
+    first = client.get(URL, {"year": YEAR})
+    second = client.get(URL, {"year": YEAR, "page": 2})
+    assert [c.name for c, _, _ in first.context["children"]] == ["随机总支"]
+    assert [c.name for c, _, _ in second.context["children"]] == ["随机支部0"]
+    assert second.context["whole"].members == 6  # the total is always the whole subtree
+    assert "1 / 2" in first.content.decode()
