@@ -319,9 +319,9 @@ def method(args, startup: float) -> list[str]:
         "form); p50/p99 from wrk's latency distribution.",
         "Logged-in pages use one session per persona (created like Client.force_login, "
         "two-factor marked verified where the login takes it), sent as a Cookie header by every "
-        "connection; sessions are saved on every request (SESSION_SAVE_EVERY_REQUEST), so all "
-        "connections update the same session row. The API uses a bearer token of "
-        "province_secretary.",
+        "connection; a session's idle expiry is renewed at most once a minute "
+        "(SessionTouchMiddleware), so a page read writes nothing. The API uses a bearer token "
+        "of province_secretary.",
     ]
 
 
