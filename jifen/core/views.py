@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from jifen.org import permissions as perm
 from jifen.org.enums import SECURITY_ROLES, ExemptionState, MemberCategory, OrgKind, Role
-from jifen.org.models import Organization, RoleAssignment
+from jifen.org.models import Member, Organization, RoleAssignment
 from jifen.scoring import queries as scoring_queries
 
 
@@ -28,21 +28,33 @@ def home(request):
     })
 
 
+CARD_BRANCHES = 50  # more than this (a province) and the card links to 积分总览 instead
+
+
 def _scope_card(org: Organization, role_label: str, user) -> dict:
     subtree = Organization.objects.filter(path__startswith=org.path)
-    branches = subtree.filter(kind=OrgKind.BRANCH).annotate(
-        member_count=Count("members"),
-        teacher_count=Count("members", filter=Q(members__category=MemberCategory.TEACHER)),
-    )
+    branch_count = subtree.filter(kind=OrgKind.BRANCH).count()
     pending = perm.visible_exemptions(user).filter(
         member__branch__path__startswith=org.path, state=ExemptionState.PROPOSED
     ).select_related("member")
+    if branch_count > CARD_BRANCHES:
+        totals = Member.objects.filter(branch__path__startswith=org.path).aggregate(
+            members=Count("id"), teachers=Count("id", filter=Q(category=MemberCategory.TEACHER)))
+        branches, member_total, teacher_total = [], totals["members"], totals["teachers"]
+    else:
+        branches = list(subtree.filter(kind=OrgKind.BRANCH).annotate(
+            member_count=Count("members"),
+            teacher_count=Count("members", filter=Q(members__category=MemberCategory.TEACHER)),
+        ))
+        member_total = sum(b.member_count for b in branches)
+        teacher_total = sum(b.teacher_count for b in branches)
     return {
         "org": org,
         "role": role_label,
         "branches": branches,
-        "member_total": sum(b.member_count for b in branches),
-        "teacher_total": sum(b.teacher_count for b in branches),
+        "branch_count": branch_count,
+        "member_total": member_total,
+        "teacher_total": teacher_total,
         "pending_exemptions": pending,
         "can_decide": perm.has_role_over(user, org, {Role.ORG_ADMIN}),
     }
