@@ -78,7 +78,7 @@ def check_tenths(plan: Plan) -> None:
             tenths(category.cap)
 
 
-def category_steps(plan: Plan, width: int) -> list[dict[str, str]]:
+def category_steps(plan: Plan) -> list[dict[str, str]]:
     """The caps of one scheme as successive layers of column expressions over c0…c{width-1}.
 
     The same order as Scorer._cut_categories: each category's own cap, then for each category
@@ -101,13 +101,12 @@ def category_steps(plan: Plan, width: int) -> list[dict[str, str]]:
             layers.append({col: share, "lft": f"lft - ({share})"})
         col = f"c{index[outer.key]}"
         layers.append({col: f"CASE WHEN {col} > lft THEN lft ELSE {col} END"})
-    del width
     return layers
 
 
-def _merge_layers(plans: dict[int, Plan], width: int) -> list[dict[str, str]]:
+def _merge_layers(plans: dict[int, Plan]) -> list[dict[str, str]]:
     """One list of layers for every scheme: where schemes differ, a CASE on scheme_id."""
-    per_scheme = {sid: category_steps(plan, width) for sid, plan in plans.items()}
+    per_scheme = {sid: category_steps(plan) for sid, plan in plans.items()}
     depth = max((len(steps) for steps in per_scheme.values()), default=0)
     merged = []
     for level in range(depth):
@@ -124,14 +123,13 @@ def _merge_layers(plans: dict[int, Plan], width: int) -> list[dict[str, str]]:
     return merged
 
 
-def _signed_sum(plans: dict[int, Plan], width: int) -> str:
+def _signed_sum(plans: dict[int, Plan]) -> str:
     """base + Σ factor·category, per scheme (the factors differ between schemes)."""
     cases = []
     for sid, plan in plans.items():
         terms = [f"{'+' if c.factor > 0 else '-'} c{i}"
                  for i, c in enumerate(plan.categories) if c.factor]
         cases.append(f"WHEN {sid} THEN {' '.join(terms) or '+ 0'}")
-    del width
     return f"sc.base + (CASE p.scheme_id {' '.join(cases)} ELSE 0 END)"
 
 
@@ -182,13 +180,13 @@ def periods_statement(dialect: Dialect, plans: dict[int, Plan], width: int) -> s
         for i in range(width))
     ctes = [f"l0 AS (SELECT member_id, scheme_id, period, veto, noid{_list(cols)}, 0 AS lft "
             "FROM pivot)"]
-    for n, layer in enumerate(_merge_layers(plans, width), start=1):
+    for n, layer in enumerate(_merge_layers(plans), start=1):
         exprs = [f"{layer.get(c, c)} AS {c}" for c in (*cols, "lft")]
         ctes.append(f"l{n} AS (SELECT member_id, scheme_id, period, veto, noid, "
                     f"{', '.join(exprs)} FROM l{n - 1})")
     last = f"l{len(ctes) - 1}"
     month_of_entry = dialect.month("e.occurred_on")
-    signed = _signed_sum(plans, width)
+    signed = _signed_sum(plans)
     return f"""
 INSERT INTO jifen_bulk_period (member_id, period, veto, noid{_list(cols)}, t)
 WITH
