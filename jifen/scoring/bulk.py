@@ -409,13 +409,13 @@ def recompute(year: int, org: Organization | None = None, *, chunk: int = CHUNK,
                 started = connection.ops.adapt_datetimefield_value(timezone.now())
                 _create_temp_tables(cursor, width)
                 _fill_temp_tables(cursor, scope)
-                if scope.by_sql:
+                if scope.by_sql:  # else no scheme applies anywhere: nothing to score
                     _score_in_sql(cursor, year, scope, width)
-                outcome.seconds["sql"] = time.perf_counter() - clock
-                say(f"SQL 计算完成：{outcome.seconds['sql']:.1f} 秒")
-                clock = time.perf_counter()
-                outcome.members = _write_all(cursor, year, scope, width, chunk, started, say)
-                outcome.seconds["write"] = time.perf_counter() - clock
+                    outcome.seconds["sql"] = time.perf_counter() - clock
+                    say(f"SQL 计算完成：{outcome.seconds['sql']:.1f} 秒")
+                    clock = time.perf_counter()
+                    outcome.members = _write_all(cursor, year, scope, width, chunk, started, say)
+                    outcome.seconds["write"] = time.perf_counter() - clock
             finally:
                 _drop_temp_tables(cursor)
         outcome.engine_branches = _engine_fallback(scope, year)

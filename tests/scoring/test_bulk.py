@@ -209,6 +209,13 @@ def test_the_command_refuses_an_unknown_org_and_a_bad_chunk(db):
         call_command("recompute", year=YEAR, chunk=0)
 
 
+def test_an_installation_without_schemes_has_nothing_to_recompute(db):
+    make_org("没有方案的党委", OrgKind.COMMITTEE)
+    outcome = recompute(YEAR)
+    assert (outcome.members, outcome.schemes) == (0, 0)
+    assert not Score.objects.exists()
+
+
 def test_small_chunks_give_the_same_scores(two_schools):
     call_command("recompute", year=YEAR)
     before = list(Score.objects.order_by("member_id").values("member_id", *FIELDS))
