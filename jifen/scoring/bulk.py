@@ -43,7 +43,7 @@ from jifen.schemes.models import Scheme
 from jifen.scoring import bulk_sql
 from jifen.scoring.bulk_sql import RESULT_COLUMNS, Dialect, tenths
 from jifen.scoring.models import OrgStat
-from jifen.scoring.rollup import FIGURE_FIELDS, Figures, rebuild_ancestors
+from jifen.scoring.rollup import Figures, rebuild_ancestors, upsert_stats
 
 LOCK_KEY = 0x6A69  # "ji": with the database name, the advisory lock of score recomputation
 CHUNK = 5000  # members per streamed chunk and per write transaction
@@ -156,43 +156,25 @@ TEMP_TABLES = {
     "jifen_bulk_item": ("id INTEGER PRIMARY KEY, scheme_id INTEGER NOT NULL, "
                         "code VARCHAR(20) NOT NULL, cat INTEGER NOT NULL, cap INTEGER, "
                         "pick_max INTEGER NOT NULL, veto INTEGER NOT NULL, noid INTEGER NOT NULL"),
-    "jifen_bulk_people": ("member_id INTEGER PRIMARY KEY, branch_id INTEGER NOT NULL, "
-                          "scheme_id INTEGER NOT NULL, start_month INTEGER NOT NULL, "
-                          "exempt INTEGER NOT NULL"),
 }
-FILLED_FIRST = ("jifen_bulk_scope", "jifen_bulk_scheme", "jifen_bulk_item")
+MADE_BY_SELECT = ("jifen_bulk_people", "jifen_bulk_period", "jifen_bulk_result")
 
 
-def _result_table(width: int) -> str:
-    comps = "".join(f", c{i} BIGINT" for i in range(width))
-    return ("member_id INTEGER PRIMARY KEY, branch_id INTEGER NOT NULL, scheme_id INTEGER, "
-            "exempt INTEGER, start_month INTEGER, cents BIGINT, veto INTEGER, noid INTEGER, "
-            f"months TEXT, rnk BIGINT, lower_count BIGINT, ranked BIGINT{comps}")
-
-
-def _period_table(width: int) -> str:
-    comps = "".join(f", c{i} BIGINT" for i in range(width))
-    return ("member_id INTEGER NOT NULL, period INTEGER NOT NULL, veto INTEGER, noid INTEGER"
-            f"{comps}, t BIGINT")
-
-
-def _create_temp_tables(cursor, width: int) -> None:
+def _create_temp_tables(cursor) -> None:
     """The working tables. On PostgreSQL they are unlogged tables rather than temporary ones:
     parallel workers cannot read a temporary table, and the scoring statements are scans of the
     whole ledger that want both cores. The lock makes their fixed names safe."""
     _drop_temp_tables(cursor)
-    postgres = connection.vendor == "postgresql"
-    tables = {**TEMP_TABLES, "jifen_bulk_period": _period_table(width),
-              "jifen_bulk_result": _result_table(width)}
-    for name, columns in tables.items():
-        if postgres and name in ("jifen_bulk_people", "jifen_bulk_period", "jifen_bulk_result"):
-            continue  # made by CREATE TABLE … AS in _score_in_sql
-        kind = "UNLOGGED" if postgres else "TEMPORARY"
-        cursor.execute(f"CREATE {kind} TABLE {name} ({columns})")
+    for name, columns in TEMP_TABLES.items():
+        cursor.execute(f"CREATE {_table_kind()} TABLE {name} ({columns})")
+
+
+def _table_kind() -> str:
+    return "UNLOGGED" if connection.vendor == "postgresql" else "TEMPORARY"
 
 
 def _drop_temp_tables(cursor) -> None:
-    for name in (*TEMP_TABLES, "jifen_bulk_period", "jifen_bulk_result", "jifen_bulk_score"):
+    for name in (*TEMP_TABLES, *MADE_BY_SELECT, "jifen_bulk_score"):
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
@@ -223,7 +205,7 @@ def _fill_temp_tables(cursor, scope: Scope) -> None:
     cursor.executemany("INSERT INTO jifen_bulk_scheme VALUES (%s, %s, %s, %s, %s, %s)", schemes)
     cursor.executemany("INSERT INTO jifen_bulk_item VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                        items)
-    _analyze(cursor, *FILLED_FIRST)
+    _analyze(cursor, *TEMP_TABLES)
 
 
 def _analyze(cursor, *tables: str) -> None:
@@ -376,9 +358,7 @@ def _write_stats(year: int, scope: Scope, figures: dict[int, Figures]) -> None:
         f = figures.get(branch_id, Figures())
         f.branches = 1
         rows.append(OrgStat(org_id=branch_id, root_id=root_id, year=year, **f.values()))
-    OrgStat.objects.bulk_create(
-        rows, batch_size=1000, update_conflicts=True, unique_fields=["org", "year"],
-        update_fields=[*FIGURE_FIELDS, "root", "computed_at"])
+    upsert_stats(rows)
     rebuild_ancestors(year, {root_id for root_id, _ in scope.branches.values()})
 
 
@@ -407,7 +387,7 @@ def recompute(year: int, org: Organization | None = None, *, chunk: int = CHUNK,
         with connection.cursor() as cursor:
             try:
                 started = connection.ops.adapt_datetimefield_value(timezone.now())
-                _create_temp_tables(cursor, width)
+                _create_temp_tables(cursor)
                 _fill_temp_tables(cursor, scope)
                 if scope.by_sql:  # else no scheme applies anywhere: nothing to score
                     _score_in_sql(cursor, year, scope, width)
@@ -437,8 +417,9 @@ def _score_in_sql(cursor, year: int, scope: Scope, width: int) -> None:
         cursor.execute("SET work_mem = '128MB'")
         cursor.execute("SET enable_nestloop = off")
     try:
-        for statement, table in steps:
-            cursor.execute(bulk_sql.as_create(statement) if postgres else statement, params)
+        for select, table in steps:
+            # CREATE TABLE … AS rather than INSERT … SELECT: PostgreSQL may run it in parallel
+            cursor.execute(f"CREATE {_table_kind()} TABLE {table} AS {select}", params)
             if table == "jifen_bulk_period" and not postgres:
                 cursor.execute("CREATE INDEX jifen_bulk_period_member "
                                "ON jifen_bulk_period (member_id)")

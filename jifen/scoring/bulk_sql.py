@@ -11,7 +11,7 @@ All arithmetic is on whole tenths of a point in integer columns, so SQLite (whic
 type) and PostgreSQL agree to the last cent with the engine's Decimals. A scheme whose numbers
 are not whole tenths is left to the engine (see bulk.py).
 
-Three statements, each materialised into a temporary table that is analysed before the next
+Three selects, each materialised by CREATE TABLE … AS (bulk.py) and analysed before the next
 one runs (the planner needs real row counts to choose hash joins over a million members):
   people_statement   jifen_bulk_people: the members in scope, their scheme and first month
   periods_statement  jifen_bulk_period: per member and period, categories and bounded total
@@ -43,16 +43,13 @@ class Dialect:
             return f"CAST(EXTRACT(MONTH FROM {column}) AS INTEGER)"
         return f"CAST(strftime('%%m', {column}) AS INTEGER)"
 
-    def least(self, a: str, b: str) -> str:
-        return f"LEAST({a}, {b})" if self.vendor == "postgresql" else f"MIN({a}, {b})"
-
     def text_agg(self, expression: str) -> str:
         if self.vendor == "postgresql":
             return f"string_agg({expression}, ',')"
         return f"group_concat({expression}, ',')"
 
     def text(self, expression: str) -> str:
-        return f"CAST({expression} AS {'TEXT' if self.vendor != 'postgresql' else 'text'})"
+        return f"CAST({expression} AS TEXT)"
 
 
 def tenths(value) -> int:
@@ -145,19 +142,10 @@ def _components(plans: dict[int, Plan], width: int) -> list[str]:
     return columns
 
 
-def as_create(statement: str) -> str:
-    """The same statement as CREATE UNLOGGED TABLE … AS (PostgreSQL): unlike INSERT … SELECT,
-    it may run in parallel workers (the selects name every column)."""
-    head, _, body = statement.lstrip().partition("\n")
-    table = head.split()[2]
-    return f"CREATE UNLOGGED TABLE {table} AS\n{body}"
-
-
 def people_statement(dialect: Dialect) -> str:
-    """INSERT INTO jifen_bulk_people: every member in scope for the year, with their scheme,
+    """jifen_bulk_people: every member in scope for the year, with their scheme,
     first month and whether they are exempt (不列入管理范围)."""
     return f"""
-INSERT INTO jifen_bulk_people (member_id, branch_id, scheme_id, start_month, exempt)
 SELECT m.id AS member_id, m.branch_id, s.scheme_id,
   CASE WHEN m.joined_on < %(jan1)s THEN 1 ELSE {dialect.month("m.joined_on")} END AS start_month,
   CASE WHEN EXISTS (SELECT 1 FROM org_exemption x WHERE x.member_id = m.id
@@ -168,7 +156,7 @@ WHERE m.joined_on <= %(dec31)s
 
 
 def periods_statement(dialect: Dialect, plans: dict[int, Plan], width: int) -> str:
-    """INSERT INTO jifen_bulk_period: per member and period (the year, or a month) with counted
+    """jifen_bulk_period: per member and period (the year, or a month) with counted
     entries, each category after caps and the bounded period total. Grouping keys are integers
     (an item is its number in jifen_bulk_item), so the aggregates hash instead of sorting text."""
     cols = [f"c{i}" for i in range(width)]
@@ -188,7 +176,6 @@ def periods_statement(dialect: Dialect, plans: dict[int, Plan], width: int) -> s
     month_of_entry = dialect.month("e.occurred_on")
     signed = _signed_sum(plans)
     return f"""
-INSERT INTO jifen_bulk_period (member_id, period, veto, noid{_list(cols)}, t)
 WITH
 reversed AS (
   SELECT reverses_id AS id FROM scoring_entry
@@ -234,14 +221,13 @@ def _list(columns: list[str]) -> str:
 
 
 def result_statement(dialect: Dialect, width: int) -> str:
-    """INSERT INTO jifen_bulk_result: each member's total in cents (the monthly mean rounded
+    """jifen_bulk_result: each member's total in cents (the monthly mean rounded
     half up, in integers), the sums of their categories, and their rank in the branch."""
     cols = [f"c{i}" for i in range(width)]
     sums = _list([f"CAST(COALESCE(SUM(pr.c{i}), 0) AS BIGINT) AS c{i}" for i in range(width)])
     months = months_text(dialect)
     whole = "(sum_t + (n - k) * bounded_base)"
     return f"""
-INSERT INTO jifen_bulk_result ({', '.join(RESULT_COLUMNS)}{_list(cols)})
 WITH
 members AS (
   SELECT p.member_id, p.branch_id, p.scheme_id, p.exempt, p.start_month,

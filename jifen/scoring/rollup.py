@@ -15,11 +15,11 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 
+from jifen.engine.vocab import EXEMPT_GRADE
 from jifen.org.enums import OrgKind
 from jifen.org.models import Organization
 from jifen.scoring.models import OrgStat
 
-EXEMPT = "exempt"
 FIGURE_FIELDS = ("branches", "members", "ranked", "exempt", "total_sum", "grades", "flags")
 
 
@@ -44,7 +44,7 @@ class Figures:
 
     def add_member(self, total: Decimal | None, grade: str, flags: Iterable[str]) -> None:
         self.members += 1
-        if grade == EXEMPT:
+        if grade == EXEMPT_GRADE:
             self.exempt += 1
         else:
             self.ranked += 1
@@ -111,12 +111,16 @@ def rebuild_ancestors(year: int, root_ids: Iterable[int]) -> int:
         for ancestor in (int(part) for part in path.strip("/").split("/")[:-1]):
             sums.setdefault(ancestor, Figures()).add(figures)
     roots = dict(Organization.objects.filter(pk__in=list(sums)).values_list("id", "root_id"))
-    OrgStat.objects.bulk_create(
-        [OrgStat(org_id=org_id, root_id=roots[org_id], year=year, **figures.values())
-         for org_id, figures in sums.items()],
-        batch_size=1000, update_conflicts=True, unique_fields=["org", "year"],
-        update_fields=[*FIGURE_FIELDS, "root", "computed_at"])
+    upsert_stats([OrgStat(org_id=org_id, root_id=roots[org_id], year=year, **figures.values())
+                  for org_id, figures in sums.items()])
     return len(sums)
+
+
+def upsert_stats(rows: list[OrgStat]) -> None:
+    """Write organizations' figures, replacing those of the same organization and year."""
+    OrgStat.objects.bulk_create(
+        rows, batch_size=1000, update_conflicts=True, unique_fields=["org", "year"],
+        update_fields=[*FIGURE_FIELDS, "root", "computed_at"])
 
 
 CHILDREN_PER_PAGE = 50  # a committee of a province has hundreds of general branches

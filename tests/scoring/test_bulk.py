@@ -209,6 +209,23 @@ def test_the_command_refuses_an_unknown_org_and_a_bad_chunk(db):
         call_command("recompute", year=YEAR, chunk=0)
 
 
+def test_a_scheme_in_hundredths_is_left_to_the_engine(db):
+    """The SQL counts whole tenths; a base of 80.05 is scored branch by branch by the engine."""
+    data = {"preset": "jining-2017", "branches": [[{"category": "teacher",
+            "joined": dt.date(2010, 1, 1), "exempt": False}] * 3],
+            "entries": [{"member": i, "item": i * 7, "points": i * 13, "day": i * 31,
+                         "state": "confirmed", "reversal": None} for i in range(6)]}
+    [branch] = build(data)
+    scheme = Scheme.objects.get(org=branch.root)
+    scheme.definition = {**scheme.definition, "base": "80.05"}
+    scheme.save()
+    outcome = recompute(YEAR)
+    assert (outcome.engine_branches, outcome.members) == (1, 0)
+    assert stored_rows(branch) == engine_rows(branch)
+    assert {r["total"] for r in stored_rows(branch).values()} and all(
+        r["total"] % Decimal("0.1") for r in stored_rows(branch).values())
+
+
 def test_an_installation_without_schemes_has_nothing_to_recompute(db):
     make_org("没有方案的党委", OrgKind.COMMITTEE)
     outcome = recompute(YEAR)
