@@ -1,6 +1,8 @@
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from jifen.core.errors import ConflictError
+
 
 class BootstrapFormRenderer(TemplatesSetting):
     """Render every form with Bootstrap markup: label, widget, the field's error, help text."""
@@ -46,8 +48,11 @@ class DateInput(forms.DateInput):
 
 
 def add_service_errors(form: forms.Form, error) -> None:
-    """Put a service's ValidationError on the form's fields (or on the form when unnamed)."""
-    if hasattr(error, "error_dict"):
+    """Put a service's ValidationError on the form's fields (or on the form when unnamed), or
+    its ConflictError (the state does not allow it) on the form."""
+    if isinstance(error, ConflictError):
+        form.add_error(None, error.message)
+    elif hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:

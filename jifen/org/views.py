@@ -358,10 +358,8 @@ def role_list(request):
         try:
             services.assign_role(actor=user, user=form.user, role=form.cleaned_data["role"],
                                  org=form.cleaned_data["org"])
-        except ValidationError as e:
+        except (ValidationError, ConflictError) as e:
             add_service_errors(form, e)
-        except ConflictError as e:
-            form.add_error(None, e.message)
         except PermissionDenied as e:  # e.g. granting oneself a role: keep the form, say why
             form.add_error(None, str(e))
         else:

@@ -72,10 +72,8 @@ def window_open(request):
     if request.method == "POST" and form.is_valid():
         try:
             window = services.open_window(actor=request.user, **form.cleaned_data)
-        except ValidationError as e:
+        except (ValidationError, ConflictError) as e:
             add_service_errors(form, e)
-        except ConflictError as e:
-            form.add_error(None, e.message)
         else:
             messages.success(request, f"已发起公示，截止 {window.ends_on:%Y-%m-%d}。")
             return redirect("publicity:detail", pk=window.pk)
@@ -129,10 +127,8 @@ def objection_create(request, entry_pk: int):
         try:
             objection = services.raise_objection(actor=request.user, entry=entry,
                                                  reason=form.cleaned_data["reason"])
-        except ValidationError as e:
+        except (ValidationError, ConflictError) as e:
             add_service_errors(form, e)
-        except ConflictError as e:
-            form.add_error(None, e.message)
         else:
             messages.success(request, "异议已提交，支部将查核后答复。")
             return redirect("publicity:objection-detail", pk=objection.pk)
@@ -234,10 +230,8 @@ def total_objection_create(request, pk: int, member_pk: int):
             objection = services.raise_total_objection(actor=request.user, window=window,
                                                        subject=subject,
                                                        reason=form.cleaned_data["reason"])
-        except ValidationError as e:
+        except (ValidationError, ConflictError) as e:
             add_service_errors(form, e)
-        except ConflictError as e:
-            form.add_error(None, e.message)
         else:
             messages.success(request, "异议已提交，支部将查核后答复。")
             return redirect("publicity:objection-detail", pk=objection.pk)

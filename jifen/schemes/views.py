@@ -106,10 +106,8 @@ def scheme_create(request):
         data = form.cleaned_data
         try:
             scheme = _create(request.user, data)
-        except ValidationError as e:
+        except (ValidationError, ConflictError) as e:
             add_service_errors(form, e)
-        except ConflictError as e:
-            form.add_error(None, e.message)
         else:
             messages.success(request, f"已建立{scheme.org.name} {scheme.year} 年计分方案。")
             return redirect("schemes:detail", pk=scheme.pk)

@@ -223,10 +223,8 @@ def entry_reverse(request, pk: int):
         try:
             reversal = services.reverse_entry(actor=request.user, entry=entry,
                                               reason=form.cleaned_data["reason"])
-        except ValidationError as e:
+        except (ValidationError, ConflictError) as e:
             add_service_errors(form, e)
-        except ConflictError as e:
-            form.add_error(None, e.message)
         else:
             messages.success(request, "冲正记录已提交，将按流程初评、公示后生效。")
             return redirect("scoring:entry-detail", pk=reversal.pk)

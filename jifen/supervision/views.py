@@ -102,10 +102,8 @@ def spot_check_draw(request):
             check = services.draw_spot_check(
                 actor=request.user, org=data["org"], year=data["year"], size=data["size"],
                 seed=data["seed"], note=data["note"])
-        except ValidationError as e:
+        except (ValidationError, ConflictError) as e:
             add_service_errors(form, e)
-        except ConflictError as e:
-            form.add_error(None, e.message)
         else:
             messages.success(request, f"已抽取 {check.items.count()} 条记录，"
                                       f"随机种子 {check.seed}。")

@@ -82,10 +82,8 @@ def save_form(form, action):
     form (on the field it names), which keeps what was typed, and gives None."""
     try:
         return action(form.cleaned_data)
-    except ValidationError as e:
+    except (ValidationError, ConflictError) as e:
         add_service_errors(form, e)
-    except ConflictError as e:
-        form.add_error(None, e.message)
     return None
 
 
