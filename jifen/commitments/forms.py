@@ -1,7 +1,7 @@
 from django import forms
-from django.utils import timezone
 
 from jifen.commitments.enums import CommitmentKind, Outcome, PostKind
+from jifen.core import clock
 from jifen.core.forms import BootstrapMixin, DateInput
 from jifen.org.models import Member
 
@@ -17,7 +17,7 @@ class CommitmentForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        year = timezone.localdate().year
+        year = clock.today().year
         self.fields["year"].choices = [(year, f"{year} 年"), (year + 1, f"{year + 1} 年")]
         if editing:
             del self.fields["year"]
@@ -30,7 +30,7 @@ class ReportForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reported_on"].initial = timezone.localdate()
+        self.fields["reported_on"].initial = clock.today()
 
 
 class OutcomeForm(BootstrapMixin, forms.Form):
@@ -43,7 +43,7 @@ class OutcomeForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decided_on"].initial = timezone.localdate()
+        self.fields["decided_on"].initial = clock.today()
 
 
 class PostForm(BootstrapMixin, forms.Form):

@@ -17,11 +17,11 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from jifen.audit.services import log_action
 from jifen.commitments import permissions as perm
 from jifen.commitments.models import PerformancePublication
+from jifen.core import clock
 from jifen.org.enums import OrgKind
 from jifen.org.models import Member, Organization
 from jifen.results.locks import ensure_year_open
@@ -42,7 +42,7 @@ class Month:
     def parse(cls, value: str | None, default: dt.date | None = None) -> "Month":
         """"2026-03" → Month(2026, 3); empty → the month of `default` (today)."""
         if not value:
-            today = default or timezone.localdate()
+            today = default or clock.today()
             return cls(today.year, today.month)
         try:
             year, month = (int(part) for part in value.split("-"))
@@ -138,14 +138,14 @@ def publish_summary(*, actor, branch: Organization, month: Month) -> Performance
         raise ValidationError({"org_id": "业绩以党支部为单位公示。"})
     if not perm.can_lead(actor, branch):
         raise PermissionDenied("只有本支部书记或支委可以公示业绩。")
-    if month.first_day > timezone.localdate():
+    if month.first_day > clock.today():
         raise ValidationError({"month": "不能公示尚未开始的月份。"})
     ensure_year_open(branch, month.year)
     Organization.objects.select_for_update().get(pk=branch.pk)
     rows = monthly_summary(branch, month)
     publication, created = PerformancePublication.objects.update_or_create(
         branch=branch, year=month.year, month=month.month,
-        defaults={"rows": rows, "published_by": actor, "published_at": timezone.now()})
+        defaults={"rows": rows, "published_by": actor, "published_at": clock.now()})
     log_action(f"commitments.performance.{'published' if created else 'republished'}",
                actor=actor, obj=publication, org=branch,
                data={"month": str(month), "members": len(rows)})

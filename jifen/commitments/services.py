@@ -11,12 +11,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from jifen.audit.services import log_action
 from jifen.commitments import permissions as perm
 from jifen.commitments.enums import CommitmentKind, CommitmentState, Outcome, ReportState
 from jifen.commitments.models import Commitment, CommitmentReport
+from jifen.core import clock
 from jifen.core.errors import ConflictError
 from jifen.org import permissions as org_perm
 from jifen.org.enums import OrgKind
@@ -89,7 +89,7 @@ def create_commitment(*, actor, year: int, kind: str, content: str) -> Commitmen
     if member is None:
         raise PermissionDenied("只有党员本人可以作出承诺。")
     errors: dict[str, str] = {}
-    today = timezone.localdate()
+    today = clock.today()
     if year not in (today.year, today.year + 1):
         errors["year"] = f"只能作出 {today.year} 年或 {today.year + 1} 年的承诺。"
     content = _check_commitment(kind, content, errors)
@@ -139,7 +139,7 @@ def review_commitment(*, actor, commitment: Commitment, approve: bool,
         raise ValidationError({"reason": "退回时请写明理由。"})
     before = commitment.state
     commitment.state = CommitmentState.PASSED if approve else CommitmentState.RETURNED
-    commitment.reviewed_by, commitment.reviewed_at = actor, timezone.now()
+    commitment.reviewed_by, commitment.reviewed_at = actor, clock.now()
     commitment.review_note = reason
     commitment.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note",
                                    "updated_at"])
@@ -159,7 +159,7 @@ def publicize_commitments(*, actor, branch: Organization, year: int) -> int:
         "branch").filter(branch=branch, year=year, state=CommitmentState.PASSED))
     if not rows:
         raise ConflictError("没有可以公示的承诺（须先审核通过）。")
-    now = timezone.now()
+    now = clock.now()
     Commitment.objects.filter(pk__in=[c.pk for c in rows]).update(
         state=CommitmentState.PUBLICIZED, publicized_by=actor, publicized_at=now)
     for commitment in rows:  # one row each, so every commitment's history shows it
@@ -171,7 +171,7 @@ def publicize_commitments(*, actor, branch: Organization, year: int) -> int:
 # --- fulfilment (践诺) -------------------------------------------------------------------------
 
 def _check_date(value: dt.date, year: int, field: str, errors: dict) -> None:
-    if value > timezone.localdate():
+    if value > clock.today():
         errors[field] = "日期不能晚于今天。"
     elif value.year != year:
         errors[field] = f"日期须在 {year} 年内。"
@@ -191,7 +191,7 @@ def report_fulfilment(*, actor, commitment: Commitment, content: str,
         raise ConflictError("该承诺已作年终评定，不能再报告践诺情况。")
     errors: dict[str, str] = {}
     content = clean_text(content, "content", "请填写践诺情况。", errors)
-    reported_on = reported_on or timezone.localdate()
+    reported_on = reported_on or clock.today()
     _check_date(reported_on, commitment.year, "reported_on", errors)
     _raise(errors)
     report = CommitmentReport.objects.create(commitment=commitment, content=content,
@@ -219,7 +219,7 @@ def verify_report(*, actor, report: CommitmentReport, approve: bool,
         raise ValidationError({"reason": "退回时请写明理由。"})
     before = report.state
     report.state = ReportState.VERIFIED if approve else ReportState.RETURNED
-    report.verified_by, report.verified_at, report.verify_note = actor, timezone.now(), reason
+    report.verified_by, report.verified_at, report.verify_note = actor, clock.now(), reason
     report.save(update_fields=["state", "verified_by", "verified_at", "verify_note"])
     log_action(f"commitments.report.{'verified' if approve else 'returned'}", actor=actor,
                obj=report, org=commitment.branch, reason=reason,
@@ -248,12 +248,12 @@ def set_outcome(*, actor, commitment: Commitment, outcome: str, note: str = "",
     note = note.strip()
     if outcome in (Outcome.PARTLY, Outcome.NOT) and not note:
         errors["note"] = "部分兑现或未兑现时，请写明情况。"
-    decided_on = decided_on or timezone.localdate()
+    decided_on = decided_on or clock.today()
     _check_date(decided_on, commitment.year, "decided_on", errors)
     _raise(errors)
     before = commitment.outcome
     commitment.outcome, commitment.outcome_note, commitment.outcome_on = outcome, note, decided_on
-    commitment.outcome_by, commitment.outcome_at = actor, timezone.now()
+    commitment.outcome_by, commitment.outcome_at = actor, clock.now()
     commitment.save(update_fields=["outcome", "outcome_note", "outcome_on", "outcome_by",
                                    "outcome_at", "updated_at"])
     log_action("commitments.commitment.outcome_set", actor=actor, obj=commitment,

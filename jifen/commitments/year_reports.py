@@ -3,12 +3,12 @@ by the member or recorded by the branch on their behalf, and the branch's remark
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from jifen.audit.services import log_action
 from jifen.commitments import permissions as perm
 from jifen.commitments.models import YearReport
 from jifen.commitments.services import clean_text
+from jifen.core import clock
 from jifen.core.errors import ConflictError
 from jifen.org.models import Member
 from jifen.results.locks import ensure_year_open
@@ -16,7 +16,7 @@ from jifen.results.locks import ensure_year_open
 
 def report_years() -> tuple[int, int]:
     """A year-end report is written in December or early in the next year."""
-    today = timezone.localdate()
+    today = clock.today()
     return today.year - 1, today.year
 
 
@@ -67,7 +67,7 @@ def remark_year_report(*, actor, report: YearReport, remark: str) -> YearReport:
     if errors:
         raise ValidationError(errors)
     before = report.remark
-    report.remark, report.remark_by, report.remark_at = remark, actor, timezone.now()
+    report.remark, report.remark_by, report.remark_at = remark, actor, clock.now()
     report.save(update_fields=["remark", "remark_by", "remark_at"])
     log_action("commitments.year_report.remarked", actor=actor, obj=report, org=report.branch,
                data={"before": {"remark": before}, "after": {"remark": remark}})

@@ -9,8 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
-
+from jifen.core import clock
 from jifen.imports.enums import ImportKind
 from jifen.imports.layouts import ENTRIES
 from jifen.imports.plan import Errors, Plan, parse_date, parse_decimal, required
@@ -130,7 +129,7 @@ def _date(errors: Errors, cell: dict, member: Member | None) -> dt.date | None:
     if value is None:
         errors.add(cell["_row"], f"发生日期“{text}”不是有效日期，请写成 2024-03-15 的格式。",
                    "occurred_on")
-    elif value > timezone.localdate():
+    elif value > clock.today():
         errors.add(cell["_row"], "发生日期不能晚于今天。", "occurred_on")
     elif member is not None and value < member.joined_on:
         errors.add(cell["_row"], "发生日期早于该党员入党时间。", "occurred_on")

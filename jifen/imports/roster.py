@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from jifen.core import crypto
+from jifen.core import clock, crypto
 from jifen.core.validators import (
     mask_id_number,
     mask_phone,
@@ -130,7 +129,7 @@ def _joined_on(errors: Errors, cell: dict):
     if value is None:
         errors.add(cell["_row"], f"入党时间“{text}”不是有效日期，请写成 2010-07-01 的格式。",
                    "joined_on")
-    elif value > timezone.localdate():
+    elif value > clock.today():
         errors.add(cell["_row"], "入党时间不能晚于今天。", "joined_on")
     return value
 

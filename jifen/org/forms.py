@@ -1,8 +1,8 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
+from jifen.core import clock
 from jifen.core.forms import BootstrapMixin, DateInput
 from jifen.org.enums import Gender, MemberCategory, MemberStatus, OrgKind, Role
 from jifen.org.models import Organization
@@ -53,7 +53,7 @@ class MemberForm(BootstrapMixin, forms.Form):
 
     def clean_joined_on(self):
         value = self.cleaned_data["joined_on"]
-        if value > timezone.localdate():
+        if value > clock.today():
             raise forms.ValidationError("入党时间不能晚于今天。")
         return value
 
@@ -86,7 +86,7 @@ class TransferForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, branches=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_branch"].queryset = branches
-        self.fields["on"].initial = timezone.localdate()
+        self.fields["on"].initial = clock.today()
 
 
 class ExemptionForm(BootstrapMixin, forms.Form):
@@ -96,7 +96,7 @@ class ExemptionForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = clock.today().year
 
 
 class DecisionForm(BootstrapMixin, forms.Form):

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jifen.audit.services import Action, log_action, log_actions
-from jifen.core import crypto, xlsx
+from jifen.core import clock, crypto, xlsx
 from jifen.core.errors import ConflictError
 from jifen.core.validators import normalize_id_number, validate_id_number, validate_phone
 from jifen.org import permissions as perm
@@ -184,7 +184,7 @@ def create_members(*, actor, rows: list[NewMember]) -> list[Member]:
             member.user = _create_login(username=row.username, password=row.password,
                                         name=member.name, staff_no=member.staff_no)
     Member.objects.bulk_create(members)
-    today = timezone.localdate()
+    today = clock.today()
     Placement.objects.bulk_create([Placement(member=m, branch=m.branch, start=today)
                                    for m in members])
     log_actions([Action("org.member.created", actor=actor, obj=m, org=m.branch,
@@ -356,7 +356,7 @@ def decide_exemption(*, actor, exemption: Exemption, approve: bool, note: str = 
         raise ValidationError({"note": "不予批准时请写明意见。"})
     exemption.state = ExemptionState.APPROVED if approve else ExemptionState.REFUSED
     exemption.decided_by = actor
-    exemption.decided_at = timezone.now()
+    exemption.decided_at = clock.now()
     exemption.decision_note = note.strip()
     exemption.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
     log_action(f"org.exemption.{exemption.state}", actor=actor, obj=exemption,

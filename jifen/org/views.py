@@ -5,13 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jifen.accounts.forms import ReauthForm
 from jifen.audit.services import history_of
-from jifen.core import xlsx
+from jifen.core import clock, xlsx
 from jifen.core.errors import ConflictError
 from jifen.core.forms import add_service_errors
 from jifen.org import permissions as perm
@@ -147,7 +146,7 @@ def member_export(request):
     _, members = _filtered_members(request)
     content = services.export_roster(actor=request.user, members=members,
                                      scope=_roster_scope(request), masked=True)
-    return xlsx.attachment(content, f"党员名册_{timezone.localdate():%Y%m%d}.xlsx",
+    return xlsx.attachment(content, f"党员名册_{clock.today():%Y%m%d}.xlsx",
                            xlsx.XLSX_TYPE)
 
 
@@ -168,7 +167,7 @@ def member_export_full(request):
         except PermissionDenied as e:
             form.add_error(None, str(e))
         else:
-            return xlsx.attachment(content, f"党员名册_完整信息_{timezone.localdate():%Y%m%d}.xlsx",
+            return xlsx.attachment(content, f"党员名册_完整信息_{clock.today():%Y%m%d}.xlsx",
                                    xlsx.XLSX_TYPE)
     return render(request, "org/member_export_full.html", {
         "form": form, "count": members.count(), "query": request.GET.urlencode(),

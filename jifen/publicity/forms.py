@@ -1,6 +1,6 @@
 from django import forms
-from django.utils import timezone
 
+from jifen.core import clock
 from jifen.core.forms import BootstrapMixin, DateInput
 from jifen.org.models import Organization
 
@@ -19,7 +19,7 @@ class OpenWindowForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = (
             branches if branches is not None else Organization.objects.none())
-        self.fields["starts_on"].initial = timezone.localdate()
+        self.fields["starts_on"].initial = clock.today()
 
 
 class ObjectionForm(BootstrapMixin, forms.Form):

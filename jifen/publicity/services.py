@@ -10,9 +10,9 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from jifen.audit.services import log_action
+from jifen.core import clock
 from jifen.core.errors import ConflictError
 from jifen.org import permissions as org_perm
 from jifen.org.enums import OrgKind
@@ -45,7 +45,7 @@ def open_window(*, actor, branch: Organization, title: str, starts_on: dt.date |
     entries = list(ready)
     if not entries:
         raise ConflictError("没有可以公示的记录（须先通过初评，需要时还须经党总支审核）。")
-    starts_on = starts_on or timezone.localdate()
+    starts_on = starts_on or clock.today()
     if days is None:
         scheme = effective_scheme(branch, starts_on.year)
         days = scheme.definition.get("publicity_days", 5) if scheme else 5
@@ -65,7 +65,7 @@ def open_window(*, actor, branch: Organization, title: str, starts_on: dt.date |
 
 
 def has_ended(window: Window, today: dt.date | None = None) -> bool:
-    return (today or timezone.localdate()) > window.ends_on
+    return (today or clock.today()) > window.ends_on
 
 
 @transaction.atomic
@@ -82,7 +82,7 @@ def close_window(*, actor, window: Window, today: dt.date | None = None) -> int:
     if not has_ended(window, today):
         raise ConflictError(f"公示期到 {window.ends_on:%Y-%m-%d} 才结束，不能提前结束。")
     confirmed = _confirm(window.entries.filter(state=EntryState.PUBLICIZED))
-    window.closed_at, window.closed_by = timezone.now(), actor
+    window.closed_at, window.closed_by = clock.now(), actor
     window.save(update_fields=["closed_at", "closed_by"])
     log_action("publicity.window.closed", actor=actor, obj=window, org=window.branch,
                data={"confirmed": confirmed})
@@ -96,7 +96,7 @@ def _confirm(entries) -> list[int]:
         return []
     for branch, year in {(e.branch, e.year) for e in rows}:
         ensure_year_open(branch, year)
-    now = timezone.now()
+    now = clock.now()
     Entry.objects.filter(pk__in=[e.pk for e in rows]).update(state=EntryState.CONFIRMED,
                                                               confirmed_at=now)
     for branch, year in {(e.member.branch, e.year) for e in rows}:
@@ -107,7 +107,7 @@ def _confirm(entries) -> list[int]:
 def close_ended_windows(today: dt.date | None = None) -> int:
     """For cron: close every window that has ended. Safe to run any number of times."""
     count = 0
-    ended = Window.objects.filter(closed_at__isnull=True, ends_on__lt=today or timezone.localdate())
+    ended = Window.objects.filter(closed_at__isnull=True, ends_on__lt=today or clock.today())
     for window in ended:
         count += close_window(actor=None, window=window, today=today)
     return count
@@ -134,7 +134,7 @@ def raise_objection(*, actor, entry: Entry, reason: str) -> Objection:
         raise PermissionDenied("只有本支部党员可以对公示内容提出异议。")
     if entry.state != EntryState.PUBLICIZED or entry.window is None:
         raise ConflictError("只能对公示中的记录提出异议。")
-    today = timezone.localdate()
+    today = clock.today()
     if not entry.window.starts_on <= today <= entry.window.ends_on:
         raise ConflictError("公示期已过，不能再提出异议。")
     if not reason.strip():
@@ -184,7 +184,7 @@ def answer_objection(*, actor, objection: Objection, upheld: bool, reply: str) -
         raise ValidationError({"reply": "请填写答复内容。"})
     objection.state = ObjectionState.UPHELD if upheld else ObjectionState.DISMISSED
     objection.reply, objection.answered_by, objection.answered_at = (
-        reply.strip(), actor, timezone.now())
+        reply.strip(), actor, clock.now())
     objection.save(update_fields=["state", "reply", "answered_by", "answered_at"])
     log_action(f"publicity.objection.{objection.state}", actor=actor, obj=objection,
                org=objection.branch, reason=reply)
@@ -211,7 +211,7 @@ def escalate_objection(*, actor, objection: Objection, reason: str) -> Objection
     if not reason.strip():
         raise ValidationError({"reason": "请写明申诉理由。"})
     objection.state, objection.escalation_reason = ObjectionState.ESCALATED, reason.strip()
-    objection.escalated_at = timezone.now()
+    objection.escalated_at = clock.now()
     objection.save(update_fields=["state", "escalation_reason", "escalated_at"])
     if entry is not None:
         entry.state = EntryState.DISPUTED
@@ -237,7 +237,7 @@ def rule_objection(*, actor, objection: Objection, upheld: bool, reply: str) -> 
         raise ValidationError({"reply": "请填写查核结论。"})
     objection.state = ObjectionState.RULED_UPHELD if upheld else ObjectionState.RULED_DISMISSED
     objection.ruling, objection.ruled_by, objection.ruled_at = (
-        reply.strip(), actor, timezone.now())
+        reply.strip(), actor, clock.now())
     objection.save(update_fields=["state", "ruling", "ruled_by", "ruled_at"])
     log_action(f"publicity.objection.{objection.state}", actor=actor, obj=objection,
                org=objection.branch, reason=reply)
@@ -261,7 +261,7 @@ def open_annual_window(*, actor, branch: Organization, year: int,
     Organization.objects.select_for_update().get(pk=branch.pk)  # one annual window per year
     if Window.objects.filter(branch=branch, year=year, kind=WindowKind.ANNUAL).exists():
         raise ConflictError(f"{branch.name} {year} 年度积分已经公示过了。")
-    starts_on = starts_on or timezone.localdate()
+    starts_on = starts_on or clock.today()
     scheme = effective_scheme(branch, year)
     days = days or (scheme.definition.get("publicity_days", 5) if scheme else 5)
     window = Window.objects.create(
@@ -283,7 +283,7 @@ def raise_total_objection(*, actor, window: Window, subject, reason: str) -> Obj
         raise PermissionDenied("只有本支部党员可以对公示内容提出异议。")
     if not window.is_annual or subject.branch_id != window.branch_id:
         raise ConflictError("只能对本支部年度积分公示中的党员提出异议。")
-    if not window.starts_on <= timezone.localdate() <= window.ends_on:
+    if not window.starts_on <= clock.today() <= window.ends_on:
         raise ConflictError("公示期已过，不能再提出异议。")
     if not reason.strip():
         raise ValidationError({"reason": "请写明异议理由。"})

@@ -3,9 +3,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jifen.core import clock
 from jifen.core.dbrouter import replica_reads
 from jifen.core.errors import ConflictError
 from jifen.core.forms import add_service_errors
@@ -59,7 +59,7 @@ def window_list(request):
     windows = visible_windows(request.user).annotate(entry_count=Count("entries"))
     return render(request, "publicity/list.html", {
         "windows": windows[:100], "can_open": _lead_branches(request.user).exists(),
-        "today": timezone.localdate()})
+        "today": clock.today()})
 
 
 @login_required
@@ -86,7 +86,7 @@ def window_detail(request, pk: int):
     entries = (window.entries.select_related("member").prefetch_related("objections")
                .order_by("member__name", "occurred_on"))
     member = org_perm.member_of(request.user)
-    today = timezone.localdate()
+    today = clock.today()
     return render(request, "publicity/detail.html", {
         "window": window, "entries": entries, "totals": window_totals(window),
         "can_close": perm.can_lead_branch(request.user, window.branch) and not window.is_closed,

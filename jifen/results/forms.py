@@ -1,6 +1,6 @@
 from django import forms
-from django.utils import timezone
 
+from jifen.core import clock
 from jifen.core.forms import BootstrapMixin, DateInput
 from jifen.org.models import Member
 
@@ -25,7 +25,7 @@ class TalkForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, members=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members if members is not None else Member.objects.none()
-        self.fields["held_on"].initial = timezone.localdate()
+        self.fields["held_on"].initial = clock.today()
 
 
 class DisposalForm(BootstrapMixin, forms.Form):
@@ -37,7 +37,7 @@ class DisposalForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, members=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members if members is not None else Member.objects.none()
-        self.fields["decided_on"].initial = timezone.localdate()
+        self.fields["decided_on"].initial = clock.today()
 
 
 class ReasonForm(BootstrapMixin, forms.Form):

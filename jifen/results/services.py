@@ -4,9 +4,9 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from jifen.audit.services import log_action
+from jifen.core import clock
 from jifen.core.errors import ConflictError
 from jifen.org.models import Member, Organization
 from jifen.publicity.models import Objection, ObjectionState, Window, WindowKind
@@ -83,7 +83,7 @@ def record_talk(*, actor, member: Member, year: int, held_on: dt.date, by: str,
         raise PermissionDenied("只有支部书记、支委可以录入诫勉谈话。")
     _editable(branch, year)
     errors = {}
-    if held_on > timezone.localdate():
+    if held_on > clock.today():
         errors["held_on"] = "谈话日期不能晚于今天。"
     if not by.strip():
         errors["by"] = "请填写谈话人。"
@@ -108,7 +108,7 @@ def record_disposal(*, actor, member: Member, year: int, decision: str,
     _editable(branch, year)
     if not decision.strip():
         raise ValidationError({"decision": "请填写处置决定。"})
-    if decided_on > timezone.localdate():
+    if decided_on > clock.today():
         raise ValidationError({"decided_on": "决定日期不能晚于今天。"})
     disposal, _ = Disposal.objects.update_or_create(
         member=member, year=year,
@@ -129,7 +129,7 @@ def missing_before_submit(branch: Organization, year: int) -> list[str]:
     annual = Window.objects.filter(branch=branch, year=year, kind=WindowKind.ANNUAL)
     if not annual.exists():
         missing.append("年度积分尚未在民主评议前公示。")
-    elif not annual.filter(ends_on__lt=timezone.localdate()).exists():
+    elif not annual.filter(ends_on__lt=clock.today()).exists():
         missing.append("年度积分公示期尚未结束。")
     open_objections = Objection.objects.filter(
         window__in=annual, state__in=[ObjectionState.OPEN, ObjectionState.ESCALATED]).count()
@@ -187,7 +187,7 @@ def submit_year(*, actor, branch: Organization, year: int) -> YearResult:
         raise ValidationError({"year": missing})
     return _transition(actor, branch, year, allowed=perm.can_submit, expect=YearState.OPEN,
                        to=YearState.SUBMITTED, action="submitted", submitted_by=actor,
-                       submitted_at=timezone.now())
+                       submitted_at=clock.now())
 
 
 @transaction.atomic
@@ -199,7 +199,7 @@ def file_year(*, actor, branch: Organization, year: int) -> YearResult:
         raise ConflictError("不能审核备案自己报送的结果（四眼原则）。")
     return _transition(actor, branch, year, allowed=perm.can_file, expect=YearState.SUBMITTED,
                        to=YearState.FILED, action="filed", filed_by=actor,
-                       filed_at=timezone.now())
+                       filed_at=clock.now())
 
 
 @transaction.atomic
@@ -220,5 +220,5 @@ def reopen_year(*, actor, branch: Organization, year: int, reason: str) -> YearR
         raise ValidationError({"reason": "重新开放须写明理由。"})
     return _transition(actor, branch, year, allowed=perm.can_reopen, expect=YearState.FILED,
                        to=YearState.OPEN, action="reopened", reason=reason,
-                       reopened_by=actor, reopened_at=timezone.now(),
+                       reopened_by=actor, reopened_at=clock.now(),
                        reopen_reason=reason.strip())

@@ -9,10 +9,10 @@ import copy
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from jifen import engine
 from jifen.audit.services import log_action
+from jifen.core import clock
 from jifen.core.errors import ConflictError
 from jifen.org.models import Organization
 from jifen.schemes.models import Scheme
@@ -156,6 +156,6 @@ def lock_arithmetic(scheme: Scheme) -> None:
     (the entry's creation is the audited event)."""
     if scheme.arithmetic_locked_at is None:
         Scheme.objects.filter(pk=scheme.pk, arithmetic_locked_at__isnull=True).update(
-            arithmetic_locked_at=timezone.now()
+            arithmetic_locked_at=clock.now()
         )
-        scheme.arithmetic_locked_at = timezone.now()
+        scheme.arithmetic_locked_at = clock.now()

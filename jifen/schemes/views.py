@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jifen.core import clock
 from jifen.core.errors import ConflictError
 from jifen.core.forms import add_service_errors
 from jifen.core.xlsx import attachment
@@ -65,7 +65,7 @@ def my_scheme(request):
     member = perm.member_of(request.user)
     if member is None:
         raise Http404
-    scheme = effective_scheme(member.branch, timezone.localdate().year)
+    scheme = effective_scheme(member.branch, clock.today().year)
     if scheme is None:
         messages.info(request, "本支部今年的计分方案尚未建立。")
         return redirect("core:home")
@@ -101,7 +101,7 @@ def scheme_create(request):
     if not orgs.exists():
         raise PermissionDenied
     form = CreateSchemeForm(request.POST or None, request.FILES or None, orgs=orgs,
-                            initial={"year": timezone.localdate().year, "source": "preset"})
+                            initial={"year": clock.today().year, "source": "preset"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

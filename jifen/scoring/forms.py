@@ -1,6 +1,6 @@
 from django import forms
-from django.utils import timezone
 
+from jifen.core import clock
 from jifen.core.forms import BootstrapMixin, DateInput
 from jifen.org.enums import RankingVisibility
 from jifen.org.models import Member
@@ -62,7 +62,7 @@ class EntryForm(BootstrapMixin, forms.Form):
                 members if members is not None else Member.objects.none())
         self.fields["item"].choices = [("", "请选择")] + item_choices(
             definition or {}, declarable_only=declare)
-        self.fields["occurred_on"].initial = timezone.localdate()
+        self.fields["occurred_on"].initial = clock.today()
 
 
 class BatchForm(BootstrapMixin, forms.Form):
@@ -80,7 +80,7 @@ class BatchForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = members if members is not None else Member.objects.none()
         self.fields["item"].choices = [("", "请选择")] + item_choices(definition or {})
-        self.fields["occurred_on"].initial = timezone.localdate()
+        self.fields["occurred_on"].initial = clock.today()
 
 
 class DecisionForm(forms.Form):

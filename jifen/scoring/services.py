@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from jifen.audit.services import log_action
+from jifen.core import clock
 from jifen.core.errors import ConflictError
 from jifen.org import permissions as org_perm
 from jifen.org.models import Member, Organization
@@ -66,7 +66,7 @@ def _validate_new(member: Member, item: dict | None, points, occurred_on: dt.dat
         errors["points"] = "分值须为 0.5 的整数倍。"
     elif not Decimal(item["min"]) <= points <= Decimal(item["max"]):
         errors["points"] = f"项目 {item_code} 每次分值应在 {item['min']}–{item['max']} 之间。"
-    today = timezone.localdate()
+    today = clock.today()
     if occurred_on > today:
         errors["occurred_on"] = "发生日期不能晚于今天。"
     elif occurred_on < member.joined_on:
@@ -169,7 +169,7 @@ def review_entry(*, actor, entry: Entry, approve: bool, note: str = "") -> Entry
         raise ValidationError({"reason": "不通过时请写明理由。"})
     before = entry.state
     entry.state = EntryState.REVIEWED if approve else EntryState.REJECTED
-    entry.reviewed_by, entry.reviewed_at, entry.review_note = actor, timezone.now(), note.strip()
+    entry.reviewed_by, entry.reviewed_at, entry.review_note = actor, clock.now(), note.strip()
     entry.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note"])
     _audit("reviewed" if approve else "rejected", actor, entry, before, reason=note)
     return entry
@@ -189,7 +189,7 @@ def approve_entry(*, actor, entry: Entry, approve: bool, note: str = "") -> Entr
         raise ValidationError({"reason": "不通过时请写明理由。"})
     before = entry.state
     entry.state = EntryState.APPROVED if approve else EntryState.REJECTED
-    entry.approved_by, entry.approved_at, entry.approval_note = actor, timezone.now(), note.strip()
+    entry.approved_by, entry.approved_at, entry.approval_note = actor, clock.now(), note.strip()
     entry.save(update_fields=["state", "approved_by", "approved_at", "approval_note"])
     _audit("approved" if approve else "rejected", actor, entry, before, reason=note)
     return entry

@@ -19,6 +19,7 @@ from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Q, StdDev, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from jifen.core import clock
 from jifen.org.enums import OrgKind
 from jifen.org.models import Member, Organization
 from jifen.publicity.models import Objection, ObjectionState, Window
@@ -197,7 +198,7 @@ def overview(org: Organization, year: int, *, now: dt.datetime | None = None) ->
     """Every branch of `org`'s subtree with its figures and flags for `year` (entries, scores,
     bonus entries) and as of `now` (this month's entries, waiting reviews, objections,
     publicity)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     today = timezone.localdate(now)
     branches = list(Organization.objects.filter(path__startswith=org.path, kind=OrgKind.BRANCH)
                     .order_by("path"))

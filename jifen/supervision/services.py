@@ -6,9 +6,9 @@ ValidationError (400) or ConflictError (409) and changes nothing.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from jifen.audit.services import log_action
+from jifen.core import clock
 from jifen.core.errors import ConflictError
 from jifen.org import permissions as org_perm
 from jifen.org.models import Organization
@@ -92,7 +92,7 @@ def record_check_result(*, actor, item: SpotCheckItem, result: str,
     if is_party_to(actor, item.entry):
         raise ConflictError("不能核查与自己有关、由自己录入或审核的记录（四眼原则）。")
     item.result, item.note = result, note
-    item.checked_by, item.checked_at = actor, timezone.now()
+    item.checked_by, item.checked_at = actor, clock.now()
     item.save(update_fields=["result", "note", "checked_by", "checked_at"])
     log_action("supervision.spot_check.checked", actor=actor, obj=item.spot_check,
                org=item.entry.branch,

@@ -8,10 +8,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 
 from jifen.commitments import permissions as perm
 from jifen.commitments.models import Commitment, CommitmentReport, IdentityPost, YearReport
+from jifen.core import clock
 from jifen.core.errors import ConflictError
 from jifen.core.forms import add_service_errors
 from jifen.org.models import Organization
@@ -54,11 +54,11 @@ def pick_branch(request, branches) -> Organization:
 def year_param(request) -> int:
     value = request.GET.get("year") or request.POST.get("year") or ""
     return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 \
-        else timezone.localdate().year
+        else clock.today().year
 
 
 def recent_years() -> range:
-    year = timezone.localdate().year
+    year = clock.today().year
     return range(year + 1, year - 4, -1)
 
 

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from jifen.audit.services import history_of
@@ -20,6 +19,7 @@ from jifen.commitments.views.common import (
     save_form,
     year_param,
 )
+from jifen.core import clock
 from jifen.org import permissions as org_perm
 
 
@@ -35,7 +35,7 @@ def mine(request):
         raise Http404
     year = year_param(request)
     commitments = queries.my_commitments(member, year)
-    today = timezone.localdate()
+    today = clock.today()
     return render(request, "commitments/mine.html", {
         "member": member, "year": year, "years": recent_years(), "commitments": commitments,
         "has_deed": _has_deed(commitments), "can_create": year in (today.year, today.year + 1),

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from jifen.audit.models import AuditEntry
 from jifen.audit.services import log_action
+from jifen.core import clock
 
 RETENTION_YEARS = 3  # 个人信息保护法 §56 and 等保 ask for years of logs; never less than this
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, before, **options):
         if isinstance(before, str):  # call_command(before="…") skips argparse's type=
             before = dt.date.fromisoformat(before)
-        today = timezone.localdate()
+        today = clock.today()
         limit = today.replace(year=today.year - RETENTION_YEARS)
         if before > limit:
             raise CommandError(f"拒绝执行：审计日志至少保留 {RETENTION_YEARS} 年，"

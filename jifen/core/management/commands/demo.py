@@ -1,13 +1,20 @@
 from django.core.management.base import BaseCommand
 
-from jifen.core.demo import DEMO_OTP_SECRET, DEMO_PASSWORD, build_demo
+from jifen.core import clock
+from jifen.core.demo import DEMO_OTP_SECRET, DEMO_PASSWORD, build_demo, ledger_from_another_year
 
 
 class Command(BaseCommand):
     help = "创建演示学校（可重复运行）并列出演示账号。"
 
     def handle(self, *args, **options):
+        stale = ledger_from_another_year(clock.today())
         logins = build_demo()
+        if stale:
+            self.stdout.write(self.style.WARNING(
+                f"数据库中已有往年建立的演示台账，没有 {clock.today().year} 年的记录："
+                "保留原样，未补建。如需按今天的日期重建演示数据，"
+                "请删除数据库（默认 data/jifen.sqlite3）后重新运行。"))
         self.stdout.write(f"演示学校已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login in logins:
             mark = "【两步验证】" if login.two_factor else ""

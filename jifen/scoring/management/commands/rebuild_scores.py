@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
+from jifen.core import clock
 from jifen.scoring.rebuild import rebuild_scores
 
 
@@ -8,7 +8,7 @@ class Command(BaseCommand):
     help = "由台账重新计算所有党员的年度积分汇总，并列出与已存数据不一致之处。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, default=timezone.localdate().year)
+        parser.add_argument("--year", type=int, default=clock.today().year)
 
     def handle(self, *args, year, **options):
         drift, created = rebuild_scores(year)

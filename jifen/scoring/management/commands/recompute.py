@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from jifen.core import clock
 from jifen.org.models import Organization
 from jifen.scoring.bulk import RecomputeBusy, recompute
 
@@ -10,7 +10,7 @@ class Command(BaseCommand):
             "组织及其下级。计算在数据库中成批完成；同一时间只允许一个重算任务。")
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, default=timezone.localdate().year)
+        parser.add_argument("--year", type=int, default=clock.today().year)
         parser.add_argument("--org", type=int, help="只重算此组织（含下级）")
         parser.add_argument("--chunk", type=int, default=5000, help="每批写入的党员数")
 
