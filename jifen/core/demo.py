@@ -13,9 +13,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from jifen.accounts import twofactor
+from jifen.core import clock
 from jifen.core.demo_commitments import build_demo_commitments
 from jifen.core.demo_ledger import build_demo_year
 from jifen.core.demo_year_end import build_previous_year
@@ -26,6 +26,7 @@ from jifen.org.models import Member, Organization
 from jifen.schemes import editing
 from jifen.schemes import services as scheme_services
 from jifen.schemes.models import Scheme
+from jifen.scoring.models import Entry
 
 DEMO_PASSWORD = "Jifen@2025demo"
 # The demo logins that must use two-factor login (admin, zuzhibu) share this documented TOTP
@@ -104,10 +105,19 @@ def build_demo(*, seed: int = 2025) -> list[DemoLogin]:
         logins = _logins(admin, orgs, rng)
         _two_factor(admin, logins)
         _schemes(admin, orgs)
-        build_previous_year(today=timezone.localdate())
-        build_demo_year(admin)
-        build_demo_commitments(admin)  # after the year: it uses the branches' sj/zw logins
+        today = clock.today()
+        if not ledger_from_another_year(today):
+            build_previous_year(today=today)
+            build_demo_year(admin, today=today)
+            build_demo_commitments(admin, today=today)  # after the year: it uses sj/zw logins
         return logins
+
+
+def ledger_from_another_year(today: dt.date) -> bool:
+    """A demo database built in an earlier year keeps its story: its "last year" is not today's
+    last year, and building on top would tangle the two. (For a demo of today, start again
+    with an empty database.)"""
+    return Entry.objects.exists() and not Entry.objects.filter(year=today.year).exists()
 
 
 def _superuser():
@@ -150,8 +160,10 @@ def _demo_member(actor, branch, category, staff_no, rng, name=None, username="")
     teacher = category == MemberCategory.TEACHER
     birth_year = rng.randint(1965, 1995) if teacher else rng.randint(2001, 2006)
     birth = dt.date(birth_year, rng.randint(1, 12), rng.randint(1, 28))
-    joined = dt.date(min(birth_year + rng.randint(19, 35), 2024) if teacher else
-                     rng.randint(2022, 2024), rng.randint(1, 12), rng.randint(1, 28))
+    # everyone joined before last year began, so last year and this one score them whole
+    latest = clock.today().year - 2
+    joined = dt.date(min(birth_year + rng.randint(19, 35), latest) if teacher else
+                     rng.randint(latest - 2, latest), rng.randint(1, 12), rng.randint(1, 28))
     probationary = (not teacher and rng.random() < 0.35) or rng.random() < 0.05
     # Drawn in this order, so that the demo's people stay the same from run to run.
     name = name or random_name(rng)
@@ -217,7 +229,7 @@ def _merge_roles(logins: list[DemoLogin]) -> list[DemoLogin]:
 def _schemes(admin, orgs: dict[str, Organization]) -> None:
     """Doc A's reference standard for last year and this year, a refined branch scheme with a
     sub-item, and Doc B's monthly scheme in the logistics group."""
-    this_year = timezone.localdate().year
+    this_year = clock.today().year
     for year in (this_year - 1, this_year):
         if not Scheme.objects.filter(org=orgs[SCHOOL], year=year).exists():
             scheme_services.create_from_preset(actor=admin, org=orgs[SCHOOL], year=year,

@@ -12,13 +12,13 @@ import datetime as dt
 import random
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from jifen.commitments import identity
 from jifen.commitments import services as commitments
 from jifen.commitments.models import Commitment
 from jifen.commitments.performance import Month, publish_summary
 from jifen.commitments.year_reports import remark_year_report, write_year_report
+from jifen.core import clock
 from jifen.core.demo_ledger import DEMO_BRANCH
 from jifen.org.enums import OrgKind, Role
 from jifen.org.models import Member, Organization, RoleAssignment
@@ -46,7 +46,7 @@ POSTS = {
 
 def build_demo_commitments(admin, *, today: dt.date | None = None, seed: int = 2025) -> None:
     """Idempotent: nothing happens when the year already has commitments."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if Commitment.objects.filter(year=today.year).exists():
         return
     rng = random.Random(seed)

@@ -2,7 +2,8 @@
 
 Quarterly publicity (Doc A) for the school, monthly (Doc B) for the logistics group; past
 windows are closed and confirmed; the current one is open in the demo branch with an objection
-in progress and an escalated one; recent entries sit in every other state.
+in progress and an escalated one; recent entries sit in every other state. Every step happens
+as of its own day (`Timeline`), so the demo is the same story on any date.
 """
 
 import datetime as dt
@@ -11,8 +12,9 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
+from jifen.core import clock
+from jifen.core.demo_timeline import Timeline
 from jifen.core.errors import ConflictError
 from jifen.org import services as org_services
 from jifen.org.enums import OrgKind, Role
@@ -57,20 +59,66 @@ def evidence(name: str = "证明材料.pdf") -> SimpleUploadedFile:
 
 
 def build_demo_year(admin, *, today: dt.date | None = None, seed: int = 2025) -> None:
-    today = today or timezone.localdate()
+    """This year up to `today`, played day by day: every finished period recorded, reviewed,
+    publicized and confirmed; this period in every state of the workflow; the demo branch's
+    window open with objections; the logistics branch's last window over and waiting to be
+    closed. Works on any day of any year (on 1 January "this year" is one day long)."""
+    today = today or clock.today()
     if Entry.objects.filter(year=today.year).exists():
         return  # idempotent: the demo year is there already
     rng = random.Random(seed)
+    timeline = Timeline(today)
     for branch in Organization.objects.filter(kind=OrgKind.BRANCH).order_by("path"):
         scheme = effective_scheme(branch, today.year)
         if scheme is None:
             continue
         staff = _branch_staff(branch, rng)
         monthly = scheme.definition["period"] == "month"
-        _past_periods(branch, staff, rng, today, monthly)
-        _recent(branch, staff, rng, today, monthly)
-    _demo_branch_publicity(rng, today)
-    _exemptions(admin, today)
+        _past_periods(timeline, branch, staff, rng, monthly)
+        _recent(timeline, branch, staff, rng, monthly)
+    _ready_to_close(timeline)
+    _demo_branch_publicity(timeline)
+    timeline.run()
+    with clock.as_of(today):
+        _exemptions(admin, today)
+
+
+def publicity_days(branch: Organization, year: int) -> int:
+    scheme = effective_scheme(branch, year)
+    return scheme.definition.get("publicity_days", 5) if scheme else 5
+
+
+def periods(year: int, monthly: bool) -> list[tuple[dt.date, dt.date]]:
+    """The year's scoring periods as (first day, last day): months or quarters."""
+    step = 1 if monthly else 3
+    result = []
+    for first_month in range(1, 13, step):
+        last_month = first_month + step - 1
+        last_day = (dt.date(year + 1, 1, 1) if last_month == 12
+                    else dt.date(year, last_month + 1, 1)) - dt.timedelta(days=1)
+        result.append((dt.date(year, first_month, 1), last_day))
+    return result
+
+
+def schedule_window(timeline: Timeline, staff, branch, title: str, opens_on: dt.date, *,
+                    close: bool = True, public_board: bool = False, then=None) -> None:
+    """Open a window on `opens_on` (as that day) for whatever is ready then, and close it the
+    day after its last day, as the cron job would; `then(window)` runs right after opening."""
+    secretary = staff[Role.SECRETARY]
+
+    def open_():
+        try:
+            window = publicity.open_window(actor=secretary, branch=branch, title=title,
+                                           starts_on=clock.today(), public_board=public_board)
+        except ConflictError:  # nothing ready this period: no window
+            return
+        if close:
+            timeline.at(window.ends_on + dt.timedelta(days=1),
+                        lambda: publicity.close_window(actor=secretary, window=window))
+        if then is not None:
+            then(window)
+
+    timeline.at(opens_on, open_)
 
 
 def _branch_staff(branch: Organization, rng: random.Random) -> dict:
@@ -124,6 +172,9 @@ def _record(staff, member, code, points, reason, when, rng):
 def _review(staff, entry, approve=True):
     """Review by a committee member who neither made the entry nor is its subject (four eyes);
     when the branch has nobody such, the entry waits in the queue, as it would in life."""
+    entry.refresh_from_db()
+    if entry.state != EntryState.SUBMITTED:
+        return entry
     for reviewer in (staff[Role.COMMITTEE], staff[Role.SECRETARY]):
         if reviewer.pk not in (entry.created_by_id, entry.member.user_id):
             return scoring.review_entry(actor=reviewer, entry=entry, approve=approve,
@@ -132,101 +183,144 @@ def _review(staff, entry, approve=True):
 
 
 def _approve_if_needed(branch, entry):
-    if entry.needs_approval:
+    entry.refresh_from_db()
+    if entry.needs_approval and entry.state == EntryState.REVIEWED:
         approver = RoleAssignment.objects.filter(
             role__in=[Role.REVIEWER, Role.ORG_ADMIN], org_id__in=branch.ancestor_ids()
         ).select_related("user").first().user
         scoring.approve_entry(actor=approver, entry=entry, approve=True)
 
 
+def story(timeline: Timeline, staff, member, event, when: dt.date, rng, *, until: dt.date,
+          stage: int = 2, approve: bool = True, on_recorded=None) -> None:
+    """One entry's life: recorded on `when`, reviewed the next day, approved (where the item
+    needs it) the day after, each step only if its day is at most `until` (and today).
+    `stage` stops it early: 0 recorded only, 1 reviewed, 2 all the way."""
+    code, points, reason, _weight = event
+
+    def record():
+        entry = _record(staff, member, code, points, reason, when, rng)
+        if on_recorded is not None:
+            on_recorded(entry)
+        if stage >= 1:
+            timeline.at(min(when + dt.timedelta(days=1), until), lambda: review(entry))
+
+    def review(entry):
+        entry = _review(staff, entry, approve=approve)
+        if stage >= 2 and entry.state == EntryState.REVIEWED and entry.needs_approval:
+            timeline.at(min(when + dt.timedelta(days=2), until),
+                        lambda: _approve_if_needed(member.branch, entry))
+
+    timeline.at(when, record)
+
+
 def _pick(rng, events):
     return rng.choices(events, weights=[e[3] for e in events])[0]
 
 
-def _past_periods(branch, staff, rng, today, monthly):
-    """Every finished quarter (or month) of the year: entries, review, and its window, opened
-    on the 3rd of the next month (closed once its days are over, as the cron job would)."""
+def _past_periods(timeline, branch, staff, rng, monthly):
+    """Every period of the year that is over: its entries, reviewed as they come, and its
+    window opened on the 3rd of the next month (closed once its days are over)."""
+    today = timeline.today
     members = list(Member.objects.filter(branch=branch).order_by("id"))
-    period = 1 if monthly else 3
-    for start_month in range(1, 13, period):
-        end_month = start_month + period - 1
-        if end_month == 12 or dt.date(today.year, end_month + 1, 3) > today:
+    for first, last in periods(today.year, monthly):
+        if last >= today:
             return  # this period is not over yet
-        _period_entries(branch, staff, members, rng, today.year, start_month, end_month,
-                        monthly)
-        title = (f"{today.year}年{start_month}月积分公示" if monthly
-                 else f"{today.year}年第{(start_month + 2) // 3}季度积分公示")
-        try:
-            window = publicity.open_window(actor=staff[Role.SECRETARY], branch=branch,
-                                           title=title,
-                                           starts_on=dt.date(today.year, end_month + 1, 3))
-        except ConflictError:  # nothing ready this period: no window
-            continue
-        if publicity.has_ended(window, today):
-            publicity.close_window(actor=staff[Role.SECRETARY], window=window, today=today)
+        opens_on = last + dt.timedelta(days=3)
+        for member in members:
+            for _ in range(rng.choices([0, 1, 2], weights=[5, 4, 1])[0]):
+                event = _pick(rng, _events(branch, member, monthly))
+                when = first + dt.timedelta(days=rng.randint(0, (last - first).days))
+                if when < member.joined_on:
+                    continue
+                story(timeline, staff, member, event, when, rng, until=opens_on - dt.timedelta(1),
+                      approve=rng.random() > 0.05)
+        title = (f"{today.year}年{first.month}月积分公示" if monthly
+                 else f"{today.year}年第{(first.month + 2) // 3}季度积分公示")
+        schedule_window(timeline, staff, branch, title, opens_on)
 
 
-def _period_entries(branch, staff, members, rng, year, start_month, end_month, monthly):
-    for member in members:
-        for _ in range(rng.choices([0, 1, 2], weights=[5, 4, 1])[0]):
-            code, points, reason, _w = _pick(rng, _events(branch, member, monthly))
-            when = dt.date(year, rng.randint(start_month, end_month), rng.randint(1, 28))
-            if when < member.joined_on:
-                continue
-            entry = _record(staff, member, code, points, reason, when, rng)
-            _review(staff, entry, approve=rng.random() > 0.05)
-            entry.refresh_from_db()
-            if entry.state == EntryState.REVIEWED:
-                _approve_if_needed(branch, entry)
-
-
-def _recent(branch, staff, rng, today, monthly):
-    """This period's entries, left in every state of the workflow."""
+def _recent(timeline, branch, staff, rng, monthly):
+    """The last three weeks' entries (never before 1 January), left in every state of the
+    workflow: recorded, reviewed, approved at the general branch, rejected."""
+    today = timeline.today
+    first = max(dt.date(today.year, 1, 1), today - dt.timedelta(days=20))
     members = list(Member.objects.filter(branch=branch).order_by("id"))
-    first = dt.date(today.year, today.month, 1) - dt.timedelta(days=20)
     for index, member in enumerate(members[: max(6, len(members) // 2)]):
         stage = index % 4
-        code, points, reason, _w = _pick(rng, _events(branch, member, monthly))
+        event = _pick(rng, _events(branch, member, monthly))
         if monthly and stage == 2:  # a commendation waiting at, or past, the general branch
-            code, points, reason, _w = LOGISTICS_EVENTS[-1]
+            event = LOGISTICS_EVENTS[-1]
         when = first + dt.timedelta(days=rng.randint(0, (today - first).days))
         if when < member.joined_on:
             continue
-        entry = _record(staff, member, code, points, reason, when, rng)
-        if stage >= 1 and entry.state == EntryState.SUBMITTED:
-            _review(staff, entry, approve=stage != 3)
-        if stage == 2 and entry.needs_approval:
-            _approve_if_needed(branch, entry)
+        story(timeline, staff, member, event, when, rng, until=today, stage=min(stage, 2),
+              approve=stage != 3)
 
 
-def _demo_branch_publicity(rng, today):
-    """The demo branch has a window open now, an objection waiting for the branch's answer and
-    an escalated one waiting for the org department."""
+def _ready_to_close(timeline):
+    """The logistics branch's latest window has run its days and waits to be closed (by the
+    secretary, or by tonight's cron job). Early in January it belongs to last December."""
+    branch = Organization.objects.filter(name="后勤集团第一党支部").first()
+    if branch is None:
+        return
+    today = timeline.today
+    days = publicity_days(branch, today.year)
+    opens_on = today - dt.timedelta(days=days + 1)  # its last day was the day before yesterday
+    if opens_on.day == 3:  # the day the month's own window opens: a day earlier, to stay apart
+        opens_on -= dt.timedelta(days=1)
+    staff = _branch_staff(branch, random.Random(0))
+    members = list(Member.objects.filter(branch=branch, user__isnull=True).order_by("-id")[:2])
+    for member, event in zip(members, [LOGISTICS_EVENTS[1], LOGISTICS_EVENTS[2]], strict=False):
+        story(timeline, staff, member, event, opens_on - dt.timedelta(days=2), random.Random(1),
+              until=opens_on - dt.timedelta(days=1))
+    title = f"{opens_on.year}年{opens_on.month}月补充积分公示"
+    schedule_window(timeline, staff, branch, title, opens_on, close=False)
+
+
+def _demo_branch_publicity(timeline):
+    """The demo branch has a window open now, with an objection waiting for the branch's answer
+    and an escalated one waiting for the org department."""
     branch = Organization.objects.filter(name=DEMO_BRANCH).first()
     if branch is None:
         return
+    today = timeline.today
     User = get_user_model()
-    secretary, committee = User.objects.get(username="shuji"), User.objects.get(username="zhiwei")
-    recorder = User.objects.get(username="jifenyuan")
+    staff = {Role.SECRETARY: User.objects.get(username="shuji"),
+             Role.COMMITTEE: User.objects.get(username="zhiwei"),
+             Role.RECORDER: User.objects.get(username="jifenyuan")}
+    start_of_year = dt.date(today.year, 1, 1)
+    recorded_on = max(start_of_year, today - dt.timedelta(days=3))
+    opens_on = max(start_of_year, today - dt.timedelta(days=1))
     targets = list(Member.objects.filter(branch=branch, user__isnull=True).order_by("id")[:3])
+    publicized = []
     for member, (code, points, reason) in zip(targets, [
             ("A-J03", "3", "结对帮扶学生 3 名"), ("A-J01", "2", "开展理论宣讲"),
             ("A-J02", "2", "主动承担支部工作")], strict=False):
-        entry = scoring.create_entry(actor=recorder, member=member, item_code=code,
-                                     points=Decimal(points), occurred_on=today - dt.timedelta(3),
-                                     reason=reason)
-        scoring.review_entry(actor=committee, entry=entry, approve=True)
+        def record(member=member, code=code, points=points, reason=reason):
+            entry = scoring.create_entry(actor=staff[Role.RECORDER], member=member,
+                                         item_code=code, points=Decimal(points),
+                                         occurred_on=recorded_on, reason=reason)
+            scoring.review_entry(actor=staff[Role.COMMITTEE], entry=entry, approve=True)
+            publicized.append(entry)
+        timeline.at(recorded_on, record)
     own = Member.objects.get(user__username="dangyuan")
-    scoring.create_entry(actor=own.user, member=own, item_code="A-J04", points=Decimal(2),
-                         occurred_on=today - dt.timedelta(days=2),
-                         reason="周末参加社区义诊志愿服务（证明材料待补）")
-    window = publicity.open_window(actor=secretary, branch=branch, title="本月积分公示",
-                                   starts_on=today - dt.timedelta(days=1), public_board=True)
-    entries = list(window.entries.order_by("id"))
+    declared_on = max(start_of_year, today - dt.timedelta(days=2))
+    timeline.at(declared_on, lambda: scoring.create_entry(
+        actor=own.user, member=own, item_code="A-J04", points=Decimal(2),
+        occurred_on=declared_on, reason="周末参加社区义诊志愿服务（证明材料待补）"))
+    schedule_window(timeline, staff, branch, "本月积分公示", opens_on, close=False,
+                    public_board=True,
+                    then=lambda window: timeline.at(today, lambda: _objections(publicized)))
+
+
+def _objections(publicized):
+    User = get_user_model()
+    secretary = User.objects.get(username="shuji")
     member, member2 = User.objects.get(username="dangyuan"), User.objects.get(username="dangyuan2")
-    publicity.raise_objection(actor=member2, entry=entries[0],
+    publicity.raise_objection(actor=member2, entry=publicized[0],
                               reason="据我了解，结对帮扶只有 2 名学生。")
-    escalated = publicity.raise_objection(actor=member, entry=entries[1],
+    escalated = publicity.raise_objection(actor=member, entry=publicized[1],
                                           reason="该宣讲活动未在支部备案。")
     publicity.answer_objection(actor=secretary, objection=escalated, upheld=False,
                                reply="经查，宣讲已在学院党总支备案，记录属实。")

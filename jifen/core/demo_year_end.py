@@ -1,25 +1,41 @@
 """Last year, completed in the demo branch: confirmed entries, annual publicity, the branch
 meeting's appraisal (one override), an admonishment talk, submitted and filed — so the demo
-shows a locked year next to the current one."""
+shows a locked year next to the current one.
+
+Played day by day like this year (`Timeline`): quarterly windows on the 3rd of the month after
+each quarter (the fourth quarter's entries end on 5 December and are publicized on the 8th),
+the annual window from 15 December, appraisal, talk and disposal in the days after it, submitted
+on 24 and filed on 28 December — all before this year begins, whatever today is.
+"""
 
 import datetime as dt
 import random
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from jifen.core.demo_ledger import DEMO_BRANCH, SCHOOL_EVENTS, _record, _review
+from jifen.core import clock
+from jifen.core.demo_ledger import (
+    DEMO_BRANCH,
+    SCHOOL_EVENTS,
+    _pick,
+    schedule_window,
+    story,
+)
+from jifen.core.demo_timeline import Timeline
 from jifen.org.enums import Role
 from jifen.org.models import Member, Organization
 from jifen.publicity import services as publicity
 from jifen.results import services as results
 from jifen.results.models import YearResult
-from jifen.scoring import services as scoring
-from jifen.scoring.models import Entry, Score
-from jifen.scoring.services import ready_for_publicity
+from jifen.scoring.models import Score
+
+# (first day, last day of its entries, window opens) per quarter, as (month, day)
+QUARTERS = [((1, 1), (3, 31), (4, 3)), ((4, 1), (6, 30), (7, 3)), ((7, 1), (9, 30), (10, 3)),
+            ((10, 1), (12, 5), (12, 8))]
 
 
-def build_previous_year(*, today: dt.date, seed: int = 2024) -> None:
+def build_previous_year(*, today: dt.date | None = None, seed: int = 2024) -> None:
+    today = today or clock.today()
     branch = Organization.objects.filter(name=DEMO_BRANCH).first()
     year = today.year - 1
     if branch is None or YearResult.objects.filter(branch=branch, year=year).exists():
@@ -33,54 +49,49 @@ def build_previous_year(*, today: dt.date, seed: int = 2024) -> None:
                if m.joined_on.year < year]
     admonished = next(m for m in members if m.user_id is None)
     others = [m for m in members if m != admonished]
-    for quarter in range(4):
-        _quarter(branch, staff, others, rng, year, quarter)
-    _admonished_member(staff, admonished, year)
-    if _ready(branch):  # the admonished member's entries, publicized in December
-        window = publicity.open_window(actor=staff[Role.SECRETARY], branch=branch,
-                                       title=f"{year}年12月补充公示",
-                                       starts_on=dt.date(year, 12, 10))
-        publicity.close_window(actor=staff[Role.SECRETARY], window=window, today=today)
-    publicity.open_annual_window(actor=staff[Role.SECRETARY], branch=branch, year=year,
-                                 starts_on=dt.date(year, 12, 20))
-    _appraise(branch, staff, year)
-    results.submit_year(actor=staff[Role.SECRETARY], branch=branch, year=year)
-    results.file_year(actor=User.objects.get(username="shenhe"), branch=branch, year=year)
+    timeline = Timeline(dt.date(year, 12, 31))
+    for number, (first, last, opens) in enumerate(QUARTERS, start=1):
+        first, last, opens = (dt.date(year, *first), dt.date(year, *last),
+                              dt.date(year, *opens))
+        for member in others:
+            for _ in range(rng.choices([0, 1, 2], weights=[4, 4, 2])[0]):
+                event = _pick(rng, SCHOOL_EVENTS)
+                when = first + dt.timedelta(days=rng.randint(0, (last - first).days))
+                story(timeline, staff, member, event, when, rng,
+                      until=opens - dt.timedelta(days=1))
+        schedule_window(timeline, staff, branch, f"{year}年第{number}季度积分公示", opens)
+    _admonished_member(timeline, staff, admonished, year, rng)
+    timeline.at(dt.date(year, 12, 15), lambda: _annual_window(timeline, staff, branch, year))
+    timeline.at(dt.date(year, 12, 21), lambda: _appraise(timeline, branch, staff, year))
+    timeline.at(dt.date(year, 12, 24), lambda: results.submit_year(
+        actor=staff[Role.SECRETARY], branch=branch, year=year))
+    timeline.at(dt.date(year, 12, 28), lambda: results.file_year(
+        actor=User.objects.get(username="shenhe"), branch=branch, year=year))
+    timeline.run()
 
 
-def _ready(branch) -> bool:
-    return ready_for_publicity(Entry.objects.filter(branch=branch)).exists()
+def _annual_window(timeline, staff, branch, year):
+    """民主评议前 the year's totals are publicized; the cron job closes the window when over."""
+    window = publicity.open_annual_window(actor=staff[Role.SECRETARY], branch=branch,
+                                          year=year, starts_on=clock.today())
+    timeline.at(window.ends_on + dt.timedelta(days=1),
+                lambda: publicity.close_window(actor=None, window=window))
 
 
-def _quarter(branch, staff, members, rng, year, quarter):
-    for member in members:
-        for _ in range(rng.choices([0, 1, 2], weights=[4, 4, 2])[0]):
-            code, points, reason, _w = rng.choices(SCHOOL_EVENTS,
-                                                   weights=[e[3] for e in SCHOOL_EVENTS])[0]
-            when = dt.date(year, quarter * 3 + rng.randint(1, 3), rng.randint(1, 28))
-            entry = _record(staff, member, code, points, reason, when, rng)
-            _review(staff, entry)
-    window = publicity.open_window(actor=staff[Role.SECRETARY], branch=branch,
-                                   title=f"{year}年第{quarter + 1}季度积分公示",
-                                   starts_on=dt.date(year, quarter * 3 + 3, 25))
-    publicity.close_window(actor=staff[Role.SECRETARY], window=window,
-                           today=window.ends_on + dt.timedelta(days=1))
-
-
-def _admonished_member(staff, member, year):
+def _admonished_member(timeline, staff, member, year, rng):
     """One member fell below 75 last year: absences from organizational life, work left
     undone, a lapse at work (80 − 5 − 4 − 4 = 67)."""
-    for month, code in [(3, "A-K01"), (6, "A-K04"), (9, "A-K03")]:
-        entry = scoring.create_entry(actor=staff[Role.RECORDER], member=member, item_code=code,
-                                     points=Decimal(5 if code == "A-K01" else 4),
-                                     occurred_on=dt.date(year, month, 15),
-                                     reason={"A-K01": "无故缺席支部党员大会",
-                                             "A-K04": "分配的支部工作未完成",
-                                             "A-K03": "工作中出现疏漏"}[code])
-        _review(staff, entry)
+    for month, code, points, reason in [(3, "A-K01", "5", "无故缺席支部党员大会"),
+                                        (6, "A-K04", "4", "分配的支部工作未完成"),
+                                        (9, "A-K03", "4", "工作中出现疏漏")]:
+        when = dt.date(year, month, 15)
+        story(timeline, staff, member, (code, points, reason, 1), when, rng,
+              until=when + dt.timedelta(days=1))
 
 
-def _appraise(branch, staff, year):
+def _appraise(timeline, branch, staff, year):
+    """The branch meeting's grades (one member gives up an excellent place), then the talk and
+    the disposal in the days after it."""
     secretary = staff[Role.SECRETARY]
     scores = list(Score.objects.filter(branch=branch, year=year).exclude(grade="exempt")
                   .select_related("member").order_by("rank"))
@@ -91,10 +102,11 @@ def _appraise(branch, staff, year):
         results.record_appraisal(actor=secretary, member=score.member, year=year, grade=grade,
                                  reason=reason)
         if "admonish" in score.flags:
-            results.record_talk(actor=secretary, member=score.member, year=year,
-                                held_on=dt.date(year, 12, 28), by="李书记",
-                                notes="指出多次无故缺席组织生活的问题，本人表示接受批评、限期改正")
+            timeline.at(dt.date(year, 12, 22), lambda member=score.member: results.record_talk(
+                actor=secretary, member=member, year=year, held_on=clock.today(),
+                by="李书记", notes="指出多次无故缺席组织生活的问题，本人表示接受批评、限期改正"))
         if "unqualified" in score.flags:
-            results.record_disposal(actor=secretary, member=score.member, year=year,
-                                    decision="限期改正", decided_on=dt.date(year, 12, 30))
-
+            timeline.at(dt.date(year, 12, 23), lambda member=score.member:
+                        results.record_disposal(actor=secretary, member=member, year=year,
+                                                decision="限期改正",
+                                                decided_on=clock.today()))
