@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from jifen.audit.services import log_action
+from jifen.core import clock
 from jifen.org import permissions as org_perm
 from jifen.org.enums import OrgKind
 from jifen.publicity.views import visible_windows
@@ -49,7 +49,7 @@ def audited(user, report_kind: str, scope, fmt: str, make):
 def ledger(request):
     member = get_object_or_404(org_perm.visible_members(request.user).select_related("branch"),
                                pk=_int(request, "member"))
-    year, fmt = _int(request, "year", timezone.localdate().year), _fmt(request)
+    year, fmt = _int(request, "year", clock.results_year()), _fmt(request)
     return audited(request.user, "ledger", member, fmt,
                    lambda: respond(data.ledger_report(member, year), fmt))
 
@@ -60,8 +60,10 @@ def register(request):
                                pk=_int(request, "branch"), kind=OrgKind.BRANCH)
     if not results_perm.can_view_results(request.user, branch):
         raise PermissionDenied
-    year, fmt = _int(request, "year", timezone.localdate().year), _fmt(request)
-    quarter = _int(request, "quarter", (timezone.localdate().month - 1) // 3 + 1)
+    year, fmt = _int(request, "year", clock.results_year()), _fmt(request)
+    # the quarter under way, or the last one of an earlier year (January opens on last year)
+    today = clock.today()
+    quarter = _int(request, "quarter", (today.month - 1) // 3 + 1 if year == today.year else 4)
     if not 1 <= quarter <= 4:
         raise Http404
     meeting = _date(request.GET.get("meeting", ""))
@@ -89,6 +91,6 @@ def results(request):
     org = get_object_or_404(org_perm.visible_organizations(request.user), pk=_int(request, "org"))
     if not results_perm.can_view_results(request.user, org):
         raise PermissionDenied
-    year, fmt = _int(request, "year", timezone.localdate().year), _fmt(request)
+    year, fmt = _int(request, "year", clock.results_year()), _fmt(request)
     return audited(request.user, "results", org, fmt,
                    lambda: respond(data.results_report(org, year), fmt))

@@ -2,9 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from jifen.core import clock
 from jifen.core.errors import ConflictError
 from jifen.org import permissions as org_perm
 from jifen.org.enums import OrgKind
@@ -22,7 +22,7 @@ LIST_TITLES = {"excellent": "可评为优秀（优秀候选）", "admonish": "�
 
 def _year(request) -> int:
     value = request.GET.get("year") or request.POST.get("year") or ""
-    return int(value) if value.isdigit() else timezone.localdate().year
+    return int(value) if value.isdigit() else clock.results_year()
 
 
 def _branch(request):

@@ -1,10 +1,10 @@
 """Reads for the ledger pages: each a fixed number of queries, whatever the branch size."""
 
 from django.db.models import Count
-from django.utils import timezone
 
 from jifen.commitments.enums import CommitmentState, ReportState
 from jifen.commitments.models import Commitment, CommitmentReport
+from jifen.core import clock
 from jifen.org import permissions as org_perm
 from jifen.org.models import Organization
 from jifen.publicity.models import Objection, ObjectionState, Window
@@ -69,7 +69,8 @@ def todo(user) -> dict:
     """The to-do counts on every home page."""
     lead = perm.BRANCH_LEAD_ROLES | {"org_admin"}
     member = org_perm.member_of(user)
-    year = timezone.localdate().year
+    # in January last year's returned declarations still matter (clock.results_year)
+    since = clock.results_year()
     return {
         "review": review_queue(user).count() if org_perm.has_any_role(
             user, perm.REVIEW_ROLES) else 0,
@@ -78,9 +79,9 @@ def todo(user) -> dict:
         "objections": _objections_in_scope(user, ObjectionState.OPEN, lead),
         "rulings": _objections_in_scope(user, ObjectionState.ESCALATED, {"org_admin"}),
         "windows": _in_scope(user, Window.objects.filter(
-            closed_at__isnull=True, ends_on__lt=timezone.localdate()), lead,
+            closed_at__isnull=True, ends_on__lt=clock.today()), lead,
             "branch__path").count(),
-        "rejected": Entry.objects.filter(member=member, created_by=user, year=year,
+        "rejected": Entry.objects.filter(member=member, created_by=user, year__gte=since,
                                          state=EntryState.REJECTED).count() if member else 0,
         "drafts": Entry.objects.filter(created_by=user, state=EntryState.DRAFT).count(),
         **_commitment_todo(user, member),

@@ -4,9 +4,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
-
 from jifen import engine
+from jifen.core import clock
 from jifen.org import permissions as org_perm
 from jifen.org.enums import RankingVisibility
 from jifen.org.models import Member
@@ -107,16 +106,17 @@ def _may_see_rank(viewer, member: Member) -> bool:
 def _trend(scheme, member: Member, year: int, official: Score | None) -> list[dict]:
     """Monthly points for the chart: each month's total (monthly schemes) or the running
     official total at each month's end (yearly schemes)."""
+    today = clock.today()
+    last_month = 12 if year < today.year else today.month
     if scheme.definition["period"] == "month":
-        return [{"month": int(m), "total": v} for m, v in (official.months or {}).items()] \
-            if official and official.months else []
+        # months still to come are scored at the base: the chart stops at the month under way
+        return [{"month": int(m), "total": v} for m, v in (official.months or {}).items()
+                if int(m) <= last_month] if official and official.months else []
     scored = engine_members([member], year, group=member.branch.name)
     if not scored:
         return []
     entries = list(Entry.objects.filter(member=member, year=year, state__in=COUNTED)
                    .order_by("id"))
-    today = timezone.localdate()
-    last_month = 12 if year < today.year else today.month
     points = []
     for month in range(scored[0].months[0], last_month + 1):
         month_end = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)

@@ -4,10 +4,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jifen.audit.services import history_of
+from jifen.core import clock
 from jifen.core.dbrouter import replica_reads
 from jifen.core.errors import ConflictError
 from jifen.core.forms import add_service_errors
@@ -56,7 +56,7 @@ def _branch_param(request, branches):
 def entry_create(request):
     branches = _recordable_branches(request.user)
     branch = _branch_param(request, branches)
-    scheme = effective_scheme(branch, timezone.localdate().year)
+    scheme = effective_scheme(branch, clock.today().year)
     form = EntryForm(request.POST or None, request.FILES or None,
                      members=Member.objects.filter(branch=branch),
                      definition=scheme.definition if scheme else {})
@@ -98,7 +98,7 @@ def _field_errors(form, error: ValidationError) -> None:
 def entry_batch(request):
     branches = _recordable_branches(request.user)
     branch = _branch_param(request, branches)
-    scheme = effective_scheme(branch, timezone.localdate().year)
+    scheme = effective_scheme(branch, clock.today().year)
     form = BatchForm(request.POST or None, members=Member.objects.filter(branch=branch),
                      definition=scheme.definition if scheme else {})
     if request.method == "POST" and form.is_valid():
@@ -130,7 +130,7 @@ def declare(request):
     member = org_perm.member_of(request.user)
     if member is None:
         raise PermissionDenied
-    scheme = effective_scheme(member.branch, timezone.localdate().year)
+    scheme = effective_scheme(member.branch, clock.today().year)
     form = EntryForm(request.POST or None, request.FILES or None, declare=True,
                      definition=scheme.definition if scheme else {})
     if request.method == "POST" and form.is_valid():
@@ -159,7 +159,7 @@ def entry_detail(request, pk: int):
     user = request.user
     own = org_perm.member_of(user)
     window_open = (entry.window is not None and entry.state == EntryState.PUBLICIZED
-                   and entry.window.starts_on <= timezone.localdate() <= entry.window.ends_on)
+                   and entry.window.starts_on <= clock.today() <= entry.window.ends_on)
     return render(request, "scoring/entry_detail.html", {
         "entry": entry,
         "evidence": entry.evidence.all(),
@@ -308,11 +308,13 @@ def _bulk(request, queue, service, back: str):
 
 # --- scores --------------------------------------------------------------------------------
 
-def _year(request) -> int:
+def _year(request, default: int | None = None) -> int:
+    """?year=, else `default`, else the year results pages open on (last year in January)."""
+    fallback = default if default is not None else clock.results_year()
     try:
-        return int(request.GET.get("year") or timezone.localdate().year)
+        return int(request.GET.get("year") or fallback)
     except ValueError:
-        return timezone.localdate().year
+        return fallback
 
 
 @login_required
@@ -339,7 +341,7 @@ def _score_page(request, member: Member):
     return render(request, "scoring/score.html", {
         "member": member, "year": year, "standing": standing, "entries": entries,
         "is_self": member.user_id == request.user.pk,
-        "years": range(timezone.localdate().year, timezone.localdate().year - 4, -1),
+        "years": range(clock.today().year, clock.today().year - 4, -1),
     })
 
 
@@ -433,9 +435,10 @@ def entry_list(request):
     branch = request.GET.get("branch")
     if branch and branch.isdigit():
         entries = entries.filter(branch_id=int(branch))
-    entries = entries.filter(year=_year(request))
+    year = _year(request, default=clock.today().year)  # the ledger being written now
+    entries = entries.filter(year=year)
     return render(request, "scoring/entry_list.html", {
         "entries": entries[:300], "states": EntryState.choices, "state": state,
-        "year": _year(request)})
+        "year": year})
 
 

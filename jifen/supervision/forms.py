@@ -1,6 +1,6 @@
 from django import forms
-from django.utils import timezone
 
+from jifen.core import clock
 from jifen.core.forms import BootstrapMixin
 from jifen.supervision import sampling
 from jifen.supervision.enums import CheckResult
@@ -8,7 +8,7 @@ from jifen.supervision.services import MAX_SAMPLE
 
 
 def year_choices() -> list[tuple[int, str]]:
-    this_year = timezone.localdate().year
+    this_year = clock.today().year
     return [(y, f"{y} 年") for y in range(this_year, this_year - 4, -1)]
 
 
@@ -26,7 +26,7 @@ class DrawForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs
         self.fields["year"].choices = year_choices()
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = clock.results_year()
 
 
 class ResultForm(BootstrapMixin, forms.Form):

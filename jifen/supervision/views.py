@@ -4,9 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jifen.core import clock
 from jifen.core.errors import ConflictError
 from jifen.core.forms import add_service_errors
 from jifen.org import permissions as org_perm
@@ -20,7 +20,7 @@ from jifen.supervision.models import SpotCheck
 
 def _year(request) -> int:
     value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else timezone.localdate().year
+    return int(value) if value.isdigit() else clock.results_year()
 
 
 def _scope(request):
