@@ -9,11 +9,22 @@ School 远方 (another root) ── 远方支部 (far)
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 
 from jifen.accounts.services import issue_token
 from jifen.org.enums import OrgKind, Role
 from jifen.testing.factories import UserFactory, grant, make_member, make_org
 from jifen.testing.otp import login_verified
+
+
+@pytest.fixture(autouse=True)
+def travel():
+    """Every test starts on the suite's fixed day (tests/today.py), the clock ticking from
+    10:00 Shanghai time; `travel.move_to(moment(day))` moves it for a test about another day."""
+    from tests.today import TODAY, moment
+
+    with time_machine.travel(moment(TODAY), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from jifen.org.enums import Role
 from jifen.publicity import services as publicity
@@ -12,8 +11,8 @@ from jifen.schemes.services import create_from_preset
 from jifen.scoring import services
 from jifen.scoring.evidence import blank_pdf
 from jifen.testing.factories import UserFactory, grant, make_member
+from tests.today import YEAR
 
-YEAR = timezone.localdate().year
 PDF = blank_pdf()
 
 
