@@ -36,10 +36,10 @@ django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from jifen.accounts.services import issue_token  # noqa: E402
+from jifen.core import clock  # noqa: E402
 from jifen.core.validators import id_number_check_char  # noqa: E402
 from jifen.imports.layouts import ENTRIES, MEMBERS  # noqa: E402
 from jifen.org.enums import OrgKind, Role  # noqa: E402
@@ -60,7 +60,7 @@ def build():
     admin, recorder = UserFactory(username="org_admin"), UserFactory(username="recorder")
     grant(admin, Role.ORG_ADMIN, school)
     grant(recorder, Role.RECORDER, branches[0])
-    create_from_preset(actor=admin, org=school, year=timezone.localdate().year,
+    create_from_preset(actor=admin, org=school, year=clock.today().year,
                        preset="jining-2017")
     return branches, admin, recorder
 
@@ -90,7 +90,7 @@ def roster(n: int, branches, logins: int, prefix: str) -> bytes:
 
 
 def ledger(members) -> bytes:
-    today = timezone.localdate()
+    today = clock.today()
     rows = [{"staff_no": m.staff_no, "name": m.name, "item": "A-B02", "points": 1,
              "occurred_on": dt.date(today.year, 1 + i % today.month, 1), "reason": "未按时交纳党费"}
             for i, m in enumerate(members)]

@@ -33,10 +33,10 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+from jifen.core import clock  # noqa: E402
 from jifen.org.enums import OrgKind, Role  # noqa: E402
 from jifen.publicity import services as publicity  # noqa: E402
 from jifen.schemes.services import create_from_preset  # noqa: E402
@@ -52,7 +52,7 @@ def build(members: int):
     root_user = UserFactory(username="root", is_superuser=True)
     school = make_org("基准学院党委", OrgKind.COMMITTEE)
     branch = make_org("基准支部", OrgKind.BRANCH, school)
-    year = timezone.localdate().year
+    year = clock.today().year - 1  # a whole year, already over, whatever today is
     create_from_preset(actor=root_user, org=school, year=year, preset="jining-2017")
     secretary, committee = UserFactory(username="secretary"), UserFactory(username="committee")
     grant(secretary, Role.SECRETARY, branch)
@@ -71,6 +71,12 @@ def record_month(branch, secretary, committee, people, year, month, per_member=1
                                          occurred_on=dt.date(year, month, 1 + k % 27),
                                          reason="基准测试")
             scoring.review_entry(actor=committee, entry=entry, approve=True)
+
+
+def open_on(day: dt.date, secretary, branch, title: str):
+    with clock.as_of(day):
+        return publicity.open_window(actor=secretary, branch=branch, title=title,
+                                     starts_on=day)
 
 
 def median_ms(client, url, requests: int) -> float:
@@ -92,27 +98,28 @@ def main() -> int:
     args = parser.parse_args()
 
     branch, secretary, committee, people, year = build(args.members)
-    today = timezone.localdate()
-    for month in range(1, min(today.month, 10) + 1):  # a year of monthly publicity
-        record_month(branch, secretary, committee, people, year, month)
-        window = publicity.open_window(actor=secretary, branch=branch, title=f"{month}月公示",
-                                       starts_on=dt.date(year, month, 28))
-        publicity.close_window(actor=secretary, window=window, today=today)
+    for month in range(1, 11):  # a year of monthly publicity, each step on its own day
+        with clock.as_of(dt.date(year, month, 27)):
+            record_month(branch, secretary, committee, people, year, month)
+        window = open_on(dt.date(year, month, 28), secretary, branch, f"{month}月公示")
+        with clock.as_of(window.ends_on + dt.timedelta(days=1)):
+            publicity.close_window(actor=secretary, window=window)
 
     per_member = -(-args.window // len(people))  # at least --window entries
-    record_month(branch, secretary, committee, people, year, min(today.month, 11), per_member)
-    window = publicity.open_window(actor=secretary, branch=branch, title="大批公示",
-                                   starts_on=today - dt.timedelta(days=10))
+    with clock.as_of(dt.date(year, 11, 27)):
+        record_month(branch, secretary, committee, people, year, 11, per_member)
+    window = open_on(dt.date(year, 11, 28), secretary, branch, "大批公示")
     size = window.entries.count()
     start = time.perf_counter()
-    publicity.close_window(actor=secretary, window=window, today=today)
+    with clock.as_of(window.ends_on + dt.timedelta(days=1)):
+        publicity.close_window(actor=secretary, window=window)
     confirm_s = time.perf_counter() - start
 
     lead, member = Client(), Client()
     lead.force_login(secretary)
     member.force_login(people[0].user)
-    ranking = median_ms(lead, f"/ranking/?branch={branch.pk}", args.requests)
-    mine = median_ms(member, "/my/", args.requests)
+    ranking = median_ms(lead, f"/ranking/?branch={branch.pk}&year={year}", args.requests)
+    mine = median_ms(member, f"/my/?year={year}", args.requests)
 
     from jifen.reports.data import results_report
     from jifen.reports.render import pdf_bytes

@@ -249,9 +249,9 @@ def _recent(timeline, branch, staff, rng, monthly):
     for index, member in enumerate(members[: max(6, len(members) // 2)]):
         stage = index % 4
         event = _pick(rng, _events(branch, member, monthly))
-        if monthly and stage == 2:  # a commendation waiting at, or past, the general branch
-            event = LOGISTICS_EVENTS[-1]
         when = first + dt.timedelta(days=rng.randint(0, (today - first).days))
+        if monthly and stage == 2:  # today's commendation, waiting at or past the general
+            event, when = LOGISTICS_EVENTS[-1], today  # branch (no window has taken it yet)
         if when < member.joined_on:
             continue
         story(timeline, staff, member, event, when, rng, until=today, stage=min(stage, 2),

@@ -10,8 +10,9 @@ from jifen.core.errors import ConflictError
 from jifen.scoring import services as scoring
 from tests.commitments.support import actions, file_year
 from tests.ledger import YEAR, close, day, publicize, record, through_review
+from tests.today import TODAY
 
-THIS_MONTH = Month.parse(None)
+THIS_MONTH = Month(TODAY.year, TODAY.month)  # the suite's fixed day (tests/today.py)
 MARCH = Month(YEAR, 3)  # the ledger helpers date entries day(3): 1 March
 
 

@@ -6,7 +6,6 @@ One test on purpose: building the demo is the slow part, so every check reads th
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jifen.core.demo import DEMO_OTP_KEY, DEMO_PASSWORD, SCHOOL
@@ -18,6 +17,7 @@ from jifen.schemes.queries import effective_scheme
 from jifen.scoring.enums import EntryState
 from jifen.scoring.models import Entry, Score
 from jifen.scoring.rebuild import rebuild_scores
+from tests.today import TODAY, YEAR, moment
 
 pytestmark = pytest.mark.django_db
 
@@ -27,19 +27,34 @@ def counts():
             RoleAssignment.objects.count(), Entry.objects.count(), Scheme.objects.count())
 
 
-def test_demo_school(capsys):
+def test_demo_school(capsys, travel):
     call_command("demo")
     first = counts()
     call_command("demo")
 
     assert counts() == first
     output = capsys.readouterr().out
+    check_later_run(capsys, travel, first)
     check_structure()
     check_logins(output)
     check_two_factor(output)
     check_schemes()
     check_ledger_year()
     check_previous_year_filed()
+
+
+def check_later_run(capsys, travel, first):
+    """`make run` again next year on the same database: the demo keeps its story and says so,
+    instead of building a second "last year" on top of the first; it adds the new year's
+    schemes so that the new year can be scored."""
+    import datetime as dt
+
+    travel.move_to(moment(dt.date(TODAY.year + 1, 1, 15)))
+    call_command("demo")
+    assert counts()[:-1] == first[:-1]  # the same people and ledger
+    assert Scheme.objects.filter(year=YEAR + 1).exists()  # and the new year can be scored
+    assert "数据库中已有往年建立的演示台账" in capsys.readouterr().out
+    travel.move_to(moment(TODAY))
 
 
 def check_structure():
@@ -74,7 +89,7 @@ def check_two_factor(output):
 
 
 def check_schemes():
-    year = timezone.localdate().year
+    year = YEAR
     assert set(Scheme.objects.filter(year=year).values_list("preset", flat=True)) == {
         "jining-2017", "chuxiong-2019"}
     branch = Organization.objects.get(name="计算机学院教工党支部")
@@ -90,13 +105,13 @@ def check_ledger_year():
     states = set(open_windows.get().entries.values_list("objections__state", flat=True))
     assert {ObjectionState.OPEN, ObjectionState.ESCALATED} <= states
     assert Score.objects.filter(total__isnull=False).count() > 100
-    assert rebuild_scores(timezone.localdate().year)[0] == []
+    assert rebuild_scores(YEAR)[0] == []
 
 
 def check_previous_year_filed():
     from jifen.results.models import Appraisal, Talk, YearResult
 
-    year = timezone.localdate().year - 1
+    year = YEAR - 1
     filed = YearResult.objects.get(year=year)
     assert (filed.branch.name, filed.state) == ("计算机学院教工党支部", "filed")
     assert Appraisal.objects.filter(year=year).exclude(reason="").count() == 1  # one override
