@@ -1,6 +1,8 @@
 """Last year, completed in the demo branch: confirmed entries, annual publicity, the branch
 meeting's appraisal (one override), an admonishment talk, submitted and filed — so the demo
-shows a locked year next to the current one.
+shows a locked year next to the current one. A second branch (计算机学院学生第一党支部, secretary
+`xsshuji`) has last year's ledger confirmed and its annual publicity over, and waits for its
+year-end: appraisal, talks, submission (xsshuji) and filing (`shenhe`) are left to try.
 
 Played day by day like this year (`Timeline`): quarterly windows on the 3rd of the month after
 each quarter (the fourth quarter's entries end on 5 December and are publicized on the 8th),
@@ -17,6 +19,8 @@ from jifen.core import clock
 from jifen.core.demo_ledger import (
     DEMO_BRANCH,
     SCHOOL_EVENTS,
+    _branch_staff,
+    _events,
     _pick,
     schedule_window,
     story,
@@ -30,6 +34,7 @@ from jifen.results.models import YearResult
 from jifen.scoring.models import Score
 
 # (first day, last day of its entries, window opens) per quarter, as (month, day)
+YEAR_END_BRANCH = "计算机学院学生第一党支部"
 QUARTERS = [((1, 1), (3, 31), (4, 3)), ((4, 1), (6, 30), (7, 3)), ((7, 1), (9, 30), (10, 3)),
             ((10, 1), (12, 5), (12, 8))]
 
@@ -67,6 +72,31 @@ def build_previous_year(*, today: dt.date | None = None, seed: int = 2024) -> No
         actor=staff[Role.SECRETARY], branch=branch, year=year))
     timeline.at(dt.date(year, 12, 28), lambda: results.file_year(
         actor=User.objects.get(username="shenhe"), branch=branch, year=year))
+    timeline.run()
+    _year_waiting_for_its_end(year, rng)
+
+
+def _year_waiting_for_its_end(year: int, rng: random.Random) -> None:
+    """The student branch's last year: every entry through its window, the annual publicity
+    over, nothing appraised yet."""
+    branch = Organization.objects.filter(name=YEAR_END_BRANCH).first()
+    if branch is None:
+        return
+    staff = _branch_staff(branch, rng)
+    members = [m for m in Member.objects.filter(branch=branch).order_by("id")
+               if m.joined_on.year < year]
+    timeline = Timeline(dt.date(year, 12, 31))
+    for number, (first, last, opens) in enumerate(QUARTERS, start=1):
+        first, last, opens = (dt.date(year, *first), dt.date(year, *last),
+                              dt.date(year, *opens))
+        for member in members:
+            for _ in range(rng.choices([0, 1, 2], weights=[5, 4, 1])[0]):
+                event = _pick(rng, _events(branch, member, monthly=False))
+                when = first + dt.timedelta(days=rng.randint(0, (last - first).days))
+                story(timeline, staff, member, event, when, rng,
+                      until=opens - dt.timedelta(days=1))
+        schedule_window(timeline, staff, branch, f"{year}年第{number}季度积分公示", opens)
+    timeline.at(dt.date(year, 12, 15), lambda: _annual_window(timeline, staff, branch, year))
     timeline.run()
 
 

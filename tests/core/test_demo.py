@@ -112,7 +112,20 @@ def check_previous_year_filed():
     from jifen.results.models import Appraisal, Talk, YearResult
 
     year = YEAR - 1
-    filed = YearResult.objects.get(year=year)
+    filed = YearResult.objects.get(year=year, state="filed")
     assert (filed.branch.name, filed.state) == ("计算机学院教工党支部", "filed")
     assert Appraisal.objects.filter(year=year).exclude(reason="").count() == 1  # one override
     assert Talk.objects.filter(year=year).exists()
+    check_year_end_to_try(year)
+
+
+def check_year_end_to_try(year):
+    """xsshuji's branch has last year ready for its year-end: nothing in progress, the annual
+    publicity over, only the appraisal (and what follows from it) left to do."""
+    from jifen.results.services import missing_before_submit
+
+    branch = Organization.objects.get(name="计算机学院学生第一党支部")
+    missing = missing_before_submit(branch, year)
+    assert missing and all("尚未录入评议等次" in line or "诫勉谈话" in line for line in missing)
+    assert Score.objects.filter(branch=branch, year=year).count() == Member.objects.filter(
+        branch=branch).count()

@@ -19,6 +19,9 @@ class Command(BaseCommand):
         for login in logins:
             mark = "【两步验证】" if login.two_factor else ""
             self.stdout.write(f"  {login.username:<12} {login.name:<8} {login.role}{mark}")
+        last_year = clock.today().year - 1
+        self.stdout.write(f"体验年终流程：用 xsshuji 登录，在“年终结果”中为 {last_year} 年"
+                          "评定等次、报送，再用 shenhe 审核备案。")
         if any(login.two_factor for login in logins):
             key = " ".join(DEMO_OTP_SECRET[i:i + 4] for i in range(0, len(DEMO_OTP_SECRET), 4))
             self.stdout.write(
